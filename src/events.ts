@@ -1,0 +1,130 @@
+import type { Monitor } from './monitor.js';
+
+/** Where a monitor is. Exactly one at a time. */
+export type MonitorState =
+  /** Made, never started. */
+  | 'idle'
+  /** A child is spawning or running. */
+  | 'running'
+  /** `restart()` is stopping the child to start a new one. */
+  | 'restarting'
+  /** No child: waiting `spinSleepTime` (or backoff) before the next start. */
+  | 'waiting'
+  /** `stop()` is stopping the child for good. */
+  | 'stopping'
+  /** Stopped by `stop()`. May be started again. */
+  | 'stopped'
+  /** Gave up by its rules (max, spinning, stopExitCodes). May be started again. */
+  | 'gave-up';
+
+/** Why a monitor gave up. */
+export type GiveUpReason = 'max' | 'spinning' | 'stop-exit-code' | 'script-not-found';
+
+/** Why a child is restarted. */
+export type RestartReason = 'exited' | 'spinning' | 'backoff' | 'requested';
+
+/** How a child ended: `status` is its exit code, or 128 + the signal's number, as a shell reports it. */
+export interface ExitInfo {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly status: number;
+  /** How long the run lasted, in ms. */
+  readonly uptime: number;
+}
+
+/** One line of the monitor's life, as written to `logFile` and printed by the CLI. */
+export type StatusEvent =
+  | { readonly type: 'started'; readonly pid: number; readonly run: number }
+  | ({ readonly type: 'exited' } & ExitInfo)
+  | { readonly type: 'spawn-failed'; readonly error: string }
+  | { readonly type: 'restarting'; readonly delay: number; readonly reason: RestartReason }
+  | { readonly type: 'gave-up'; readonly runs: number; readonly reason: GiveUpReason }
+  | { readonly type: 'stopping'; readonly pid: number; readonly signal: string }
+  | { readonly type: 'killing'; readonly pids: readonly number[]; readonly reason: 'killTTL' | 'leftovers' }
+  | { readonly type: 'stopped' }
+  | { readonly type: 'output-failed'; readonly file: string; readonly error: string }
+  | { readonly type: 'output-recovered'; readonly file: string };
+
+/** forever-monitor's `data` object, with the same keys. */
+export interface MonitorData {
+  ctime: number | undefined;
+  command: string;
+  file: string | undefined;
+  foreverPid: number;
+  logFile: string | undefined;
+  args: string[];
+  pid: number | undefined;
+  silent: boolean;
+  uid: string;
+  id: string | undefined;
+  spawnWith: object;
+  running: boolean;
+  restarts: number;
+  isMaster: boolean;
+  state: MonitorState;
+  pidFile?: string;
+  outFile?: string;
+  errFile?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  sourceDir?: string;
+}
+
+/** Every event a Monitor emits, with its arguments. */
+export interface MonitorEvents {
+  /** The first child of a `start()` has spawned. */
+  start: [monitor: Monitor, data: MonitorData];
+  /** A later child has spawned. */
+  restart: [monitor: Monitor, data: MonitorData];
+  /** A child ended; its output is already in the files. */
+  'exit:code': [code: number | null, signal: NodeJS.Signals | null];
+  /** The monitor ended: it gave up, or it was stopped. */
+  exit: [monitor: Monitor, spinning: boolean];
+  /** `stop()` finished: the child and its group are gone and the files complete. */
+  stop: [data: MonitorData];
+  /** A chunk of the child's stdout (listeners attached before `start()`). */
+  stdout: [chunk: Buffer];
+  /** A chunk of the child's stderr (listeners attached before `start()`). */
+  stderr: [chunk: Buffer];
+  /** A message from the child over IPC (`fork: true`). */
+  message: [message: unknown];
+  /** A spawn failure, a missing script, or a failing output file. Never thrown at the host. */
+  error: [error: Error];
+  /** A lifecycle event, one per line of the `logFile`. */
+  status: [event: StatusEvent];
+  /** A watched file changed; a restart follows. */
+  'watch:restart': [info: { file: string }];
+}
+
+function describeExit(exit: ExitInfo): string {
+  const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+  return `exited with ${how} after ${exit.uptime} ms`;
+}
+
+/** The text of a status event, without a time: `started pid 123 (run 1)`. */
+export function formatStatus(event: StatusEvent): string {
+  switch (event.type) {
+    case 'started':
+      return `started pid ${event.pid} (run ${event.run})`;
+    case 'exited':
+      return describeExit(event);
+    case 'spawn-failed':
+      return `could not start: ${event.error}`;
+    case 'restarting':
+      return event.delay > 0
+        ? `restarting in ${event.delay} ms (${event.reason})`
+        : `restarting now (${event.reason})`;
+    case 'gave-up':
+      return `gave up after ${event.runs} run${event.runs === 1 ? '' : 's'} (${event.reason})`;
+    case 'stopping':
+      return `stopping pid ${event.pid} with ${event.signal}`;
+    case 'killing':
+      return `sending SIGKILL to ${event.pids.join(', ')} (${event.reason === 'killTTL' ? 'killTTL ran out' : 'left behind'})`;
+    case 'stopped':
+      return 'stopped';
+    case 'output-failed':
+      return `cannot write ${event.file}: ${event.error}; output to it is lost until it works again`;
+    case 'output-recovered':
+      return `writing ${event.file} again`;
+  }
+}
