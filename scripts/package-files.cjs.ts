@@ -1,0 +1,6 @@
+import path from 'node:path';
+
+/** A file shipped with the package, found from dist/cjs/. */
+export function packageFile(...parts: string[]): string {
+  return path.join(__dirname, '..', '..', ...parts);
+}

@@ -1,0 +1,32 @@
+import { packageFile } from './package-files.js';
+
+export interface EnvSettings {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly hideEnv: readonly string[];
+}
+
+/** Quotes a path for NODE_OPTIONS, which reads double-quoted words with backslash escapes. */
+function quoteForNodeOptions(file: string): string {
+  return `"${file.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/**
+ * The child's environment: process.env less `hideEnv`, then `env` on top (undefined removes).
+ * When keepalive reads the child's output from pipes, node processes in the child's tree load
+ * preload/blocking-stdio.cjs, so that a crash cannot drop output Node had queued (see there).
+ */
+export function childEnv(settings: EnvSettings, readsPipes: boolean): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of settings.hideEnv) delete env[name];
+  for (const [name, value] of Object.entries(settings.env)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  // Set by the preload itself in the first node process; never inherited from an outer keepalive.
+  delete env.KEEPALIVE_PIPES;
+  if (readsPipes) {
+    const preload = `--require ${quoteForNodeOptions(packageFile('preload', 'blocking-stdio.cjs'))}`;
+    env.NODE_OPTIONS = env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ${preload}` : preload;
+  }
+  return env;
+}

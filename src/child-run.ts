@@ -1,0 +1,116 @@
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import spawn from 'cross-spawn';
+import type { OutputFiles } from './output-files.js';
+import { copyPipe, type OutputPlan } from './output-routing.js';
+import { stopProcesses, type StopSettings, type StopTarget } from './stop-processes.js';
+
+export type RunOutcome =
+  | { readonly kind: 'exited'; readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly uptime: number }
+  | { readonly kind: 'spawn-failed'; readonly error: Error };
+
+export interface RunSettings {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly spawnOptions: SpawnOptions;
+  readonly plan: OutputPlan;
+  readonly files: OutputFiles;
+  readonly stop: StopSettings;
+  readonly onStdout: (chunk: Buffer) => void;
+  readonly onStderr: (chunk: Buffer) => void;
+  readonly onMessage: (message: unknown) => void;
+  readonly onError: (error: Error) => void;
+}
+
+/**
+ * How long to wait for the child's pipes to close once it and its group are gone. Only a
+ * descendant that left the group and still holds a pipe keeps them open; its later output
+ * is still copied, but the monitor does not wait for it.
+ */
+const DRAIN_GRACE = 1000;
+
+/**
+ * One child, from spawn to the moment its exit is known and its output is in the files. What it
+ * left behind in its process group is stopped before `ended` settles.
+ */
+export class ChildRun {
+  readonly child: ChildProcess | undefined;
+  readonly pid: number | undefined;
+  /** Settles when the child runs (undefined) or could not be spawned (the error). */
+  readonly spawned: Promise<Error | undefined>;
+  /** Settles when the run is over: exit seen, leftovers stopped, output drained. */
+  readonly ended: Promise<RunOutcome>;
+
+  readonly #startedAt = performance.now();
+  readonly #stop: StopSettings;
+  #exited = false;
+  #terminating: Promise<void> | undefined;
+  #target: StopTarget | undefined;
+
+  constructor(settings: RunSettings) {
+    this.#stop = settings.stop;
+    let child: ChildProcess;
+    try {
+      child = spawn(settings.command, [...settings.args], { ...settings.spawnOptions, stdio: settings.plan.stdio });
+    } catch (error) {
+      this.spawned = Promise.resolve(error as Error);
+      this.ended = Promise.resolve({ kind: 'spawn-failed', error: error as Error });
+      return;
+    }
+    this.child = child;
+    this.pid = child.pid;
+    for (const [name, route] of Object.entries(settings.plan.pipes)) {
+      const source = name === 'stdout' ? child.stdout : child.stderr;
+      const emit = name === 'stdout' ? settings.onStdout : settings.onStderr;
+      if (source && route) copyPipe(source, route, settings.files, emit);
+    }
+    child.on('message', settings.onMessage);
+
+    this.spawned = new Promise((resolve) => {
+      child.once('spawn', () => resolve(undefined));
+      child.once('error', (error) => resolve(error));
+    });
+    this.ended = new Promise((resolve) => {
+      child.on('error', (error) => {
+        if (child.pid === undefined) resolve({ kind: 'spawn-failed', error });
+        else settings.onError(error);
+      });
+      // Plain promises: events.once would reject on 'error' and leave rejections unhandled.
+      const closed = new Promise<void>((done) => child.once('close', () => done()));
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      if (child.pid === undefined) return;
+      this.#target = { pid: child.pid, hasExited: () => this.#exited, exited };
+      child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        this.#exited = true;
+        const uptime = Math.round(performance.now() - this.#startedAt);
+        void this.terminate()
+          .then(() => Promise.race([closed, delay(DRAIN_GRACE)]))
+          .then(() => resolve({ kind: 'exited', code, signal, uptime }));
+      });
+    });
+  }
+
+  hasExited(): boolean {
+    return this.#exited;
+  }
+
+  /** Stops the child, its group and tree gracefully; after it exited, clears its leftovers. */
+  terminate(): Promise<void> {
+    if (!this.#target) return Promise.resolve();
+    this.#terminating ??= stopProcesses(this.#target, this.#stop);
+    return this.#terminating;
+  }
+
+  /** SIGKILL to the child, its group and tree, now (a second Ctrl-C). */
+  forceKill(): Promise<void> {
+    if (!this.#target) return Promise.resolve();
+    return stopProcesses(this.#target, { ...this.#stop, signal: 'SIGKILL' });
+  }
+
+  /** Stops copying output that a straggler still writes into the old pipes. */
+  detach(): void {
+    this.child?.stdout?.destroy();
+    this.child?.stderr?.destroy();
+  }
+}

@@ -1,0 +1,89 @@
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { KeepaliveError } from './errors.js';
+import type { StatusEvent } from './events.js';
+
+export type OutputName = 'outFile' | 'errFile' | 'logFile';
+export const OUTPUT_NAMES: readonly OutputName[] = ['outFile', 'errFile', 'logFile'];
+
+/** Appends, creates with 0644 (less the umask), never truncates unless asked. */
+const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
+
+/**
+ * The open log files. They are opened with O_APPEND, so every write lands at the end even when
+ * the child holds the same file open, or logrotate's copytruncate empties it. Writes are
+ * synchronous: a file write is a copy into the page cache, and a chunk written is a chunk kept.
+ */
+export class OutputFiles {
+  readonly #paths: Partial<Record<OutputName, string>>;
+  readonly #fds = new Map<OutputName, number>();
+  /** Files whose last write failed: a failure is reported once per episode, not once per chunk. */
+  readonly #failing = new Set<OutputName>();
+  readonly #report: (event: StatusEvent) => void;
+
+  constructor(paths: Partial<Record<OutputName, string | undefined>>, report: (event: StatusEvent) => void) {
+    this.#paths = Object.fromEntries(Object.entries(paths).filter(([, file]) => file !== undefined));
+    this.#report = report;
+  }
+
+  /** Opens every file, or none: a bad path throws LOG_PATH and leaves nothing open. */
+  open(truncate: boolean): void {
+    const opened = new Map<OutputName, number>();
+    const flags = APPEND | (truncate ? constants.O_TRUNC : 0);
+    try {
+      for (const name of OUTPUT_NAMES) {
+        const file = this.#paths[name];
+        if (file === undefined) continue;
+        const already = [...opened].find(([other]) => this.#paths[other] === file);
+        // Truncating a file twice would lose what the first open let through: share one fd.
+        opened.set(name, already ? already[1] : openLogFile(name, file, flags));
+      }
+    } catch (error) {
+      new Set(opened.values()).forEach((fd) => closeSync(fd));
+      throw error;
+    }
+    this.close();
+    opened.forEach((fd, name) => this.#fds.set(name, fd));
+  }
+
+  /** Opens the files again by name (after logrotate moved them), then closes the old ones. */
+  reopen(): void {
+    if (this.#fds.size > 0) this.open(false);
+  }
+
+  close(): void {
+    new Set(this.#fds.values()).forEach((fd) => closeSync(fd));
+    this.#fds.clear();
+    this.#failing.clear();
+  }
+
+  /** The open descriptor of a file, to hand to a child as its stdout or stderr. */
+  fd(name: OutputName): number | undefined {
+    return this.#fds.get(name);
+  }
+
+  has(name: OutputName): boolean {
+    return this.#fds.has(name);
+  }
+
+  write(name: OutputName, data: Buffer): void {
+    const fd = this.#fds.get(name);
+    if (fd === undefined) return;
+    try {
+      for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
+    } catch (error) {
+      if (this.#failing.has(name)) return;
+      this.#failing.add(name);
+      this.#report({ type: 'output-failed', file: this.#paths[name] ?? name, error: (error as Error).message });
+      return;
+    }
+    if (this.#failing.delete(name)) this.#report({ type: 'output-recovered', file: this.#paths[name] ?? name });
+  }
+}
+
+function openLogFile(name: OutputName, file: string, flags: number): number {
+  try {
+    return openSync(file, flags, 0o644);
+  } catch (error) {
+    throw new KeepaliveError('LOG_PATH', `${name} ${JSON.stringify(file)}: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,112 @@
+import type { StdioOptions } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { LineStamper } from './line-stamper.js';
+import type { OutputFiles, OutputName } from './output-files.js';
+
+export type StreamName = 'stdout' | 'stderr';
+
+/** Where one of the child's streams goes when keepalive reads it from a pipe. */
+export interface PipeRoute {
+  readonly files: readonly OutputName[];
+  readonly echo: Writable | undefined;
+  readonly emit: boolean;
+  readonly timestamp: boolean;
+}
+
+export interface OutputPlan {
+  readonly stdio: StdioOptions;
+  /** Present for each stream that is read through a pipe. */
+  readonly pipes: Partial<Record<StreamName, PipeRoute>>;
+}
+
+export interface RoutingSettings {
+  readonly silent: boolean;
+  readonly timestamp: boolean;
+  readonly fork: boolean;
+  readonly stdio: StdioOptions | undefined;
+  /** Whether someone listens to the monitor's `stdout` / `stderr` events. */
+  readonly listening: Readonly<Record<StreamName, boolean>>;
+}
+
+const STREAMS = [
+  { name: 'stdout', file: 'outFile', echo: () => process.stdout, index: 1 },
+  { name: 'stderr', file: 'errFile', echo: () => process.stderr, index: 2 },
+] as const;
+
+/**
+ * Decides each stream's path. When it has a single destination and nothing to add (no time,
+ * no listener), the child gets that file's descriptor itself, as with a shell redirect: output
+ * goes at the disk's speed and survives the watchdog. Otherwise keepalive reads a pipe and copies.
+ */
+export function planOutput(files: OutputFiles, settings: RoutingSettings): OutputPlan {
+  const pipes: Partial<Record<StreamName, PipeRoute>> = {};
+  const stdio: (string | number)[] = ['ignore', 'ignore', 'ignore'];
+  for (const stream of STREAMS) {
+    const targets = ([stream.file, 'logFile'] as const).filter((name) => files.has(name));
+    const route: PipeRoute = {
+      files: targets,
+      echo: settings.silent ? undefined : stream.echo(),
+      emit: settings.listening[stream.name],
+      timestamp: settings.timestamp,
+    };
+    const destinations = targets.length + (route.echo ? 1 : 0);
+    const direct = !route.emit && !route.timestamp && destinations <= 1;
+    if (!direct) {
+      stdio[stream.index] = 'pipe';
+      pipes[stream.name] = route;
+    } else if (targets[0] !== undefined) {
+      stdio[stream.index] = files.fd(targets[0]) as number;
+    } else if (route.echo) {
+      stdio[stream.index] = 'inherit';
+    }
+  }
+  if (settings.stdio !== undefined) return customPlan(settings, pipes, files);
+  if (settings.fork) stdio.push('ipc');
+  return { stdio: stdio as StdioOptions, pipes };
+}
+
+/** The caller chose the stdio: keepalive only routes what it was given as pipes. */
+function customPlan(settings: RoutingSettings, planned: Partial<Record<StreamName, PipeRoute>>, files: OutputFiles): OutputPlan {
+  const given = settings.stdio as StdioOptions;
+  const stdio = typeof given === 'string' ? [given, given, given] : [...given];
+  if (settings.fork && !stdio.includes('ipc')) stdio.push('ipc');
+  const pipes: Partial<Record<StreamName, PipeRoute>> = {};
+  for (const stream of STREAMS) {
+    if (stdio[stream.index] !== 'pipe' && stdio[stream.index] !== 'overlapped') continue;
+    pipes[stream.name] = planned[stream.name] ?? {
+      files: ([stream.file, 'logFile'] as const).filter((name) => files.has(name)),
+      echo: settings.silent ? undefined : stream.echo(),
+      emit: settings.listening[stream.name],
+      timestamp: settings.timestamp,
+    };
+  }
+  return { stdio: stdio as StdioOptions, pipes };
+}
+
+/**
+ * Copies a child's pipe to its destinations, chunk by chunk, as it arrives. The child's
+ * `close` event comes only after the pipe's end, so by then every byte has been written.
+ */
+export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles, emit: (chunk: Buffer) => void): void {
+  const stamper = route.timestamp ? new LineStamper() : undefined;
+  const write = (data: Buffer): void => {
+    for (const name of route.files) files.write(name, data);
+    // A slow terminal or pipe pauses the child's output instead of growing memory here.
+    if (route.echo && !route.echo.write(data)) {
+      source.pause();
+      route.echo.once('drain', () => source.resume());
+    }
+  };
+  source.on('data', (chunk: Buffer) => {
+    if (route.emit) emit(chunk);
+    const out = stamper ? stamper.push(chunk) : chunk;
+    if (out) write(out);
+  });
+  source.once('end', () => {
+    const last = stamper?.flush();
+    if (last) write(last);
+  });
+  source.on('error', () => {
+    // A read error ends the pipe; the child's exit is still reported through its own events.
+  });
+}

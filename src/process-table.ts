@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** A process as /proc shows it; `startTime` tells a process from a later one with the same pid. */
+export interface ProcessEntry {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly startTime: string;
+  readonly zombie: boolean;
+}
+
+/** True where /proc lists processes (Linux); elsewhere the callers fall back to tree-kill. */
+export const hasProcTable = process.platform === 'linux';
+
+/** Parses /proc/<pid>/stat. The command name may hold spaces and parentheses, so fields start after the last ')'. */
+function parseStat(pid: number, stat: string): ProcessEntry | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const [state, ppid, pgid] = fields;
+  const startTime = fields[19];
+  if (state === undefined || ppid === undefined || pgid === undefined || startTime === undefined) return undefined;
+  return { pid, ppid: Number(ppid), pgid: Number(pgid), startTime, zombie: state === 'Z' || state === 'X' };
+}
+
+/** One process, or undefined if it is gone. */
+export function readProcess(pid: number): ProcessEntry | undefined {
+  try {
+    return parseStat(pid, readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every process on the machine, read once. */
+export function readProcessTable(): ProcessEntry[] {
+  const entries: ProcessEntry[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const entry = readProcess(pid);
+    if (entry) entries.push(entry);
+  }
+  return entries;
+}
+
+/** The living descendants of `pid` (children, their children, ...), wherever their process group is. */
+export function descendantsOf(pid: number, table: readonly ProcessEntry[] = readProcessTable()): ProcessEntry[] {
+  const byParent = new Map<number, ProcessEntry[]>();
+  for (const entry of table) {
+    const siblings = byParent.get(entry.ppid);
+    if (siblings) siblings.push(entry);
+    else byParent.set(entry.ppid, [entry]);
+  }
+  const found: ProcessEntry[] = [];
+  const queue = [pid];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of byParent.get(next) ?? []) {
+      if (!child.zombie) found.push(child);
+      queue.push(child.pid);
+    }
+  }
+  return found;
+}
+
+/** The living members of a process group. Zombies do not count: they are dead, only unreaped. */
+export function groupMembers(pgid: number, table: readonly ProcessEntry[] = readProcessTable()): ProcessEntry[] {
+  return table.filter((entry) => entry.pgid === pgid && !entry.zombie);
+}
+
+/** True if `entry` still runs: same pid, same start time, not a zombie. */
+export function isAlive(entry: ProcessEntry): boolean {
+  const now = readProcess(entry.pid);
+  return now !== undefined && now.startTime === entry.startTime && !now.zombie;
+}

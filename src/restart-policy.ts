@@ -1,0 +1,69 @@
+import type { GiveUpReason, RestartReason } from './events.js';
+
+/** The options the restart rule reads. */
+export interface RestartRules {
+  readonly max: number;
+  readonly minUptime: number;
+  readonly spinSleepTime: number | undefined;
+  readonly maxSpinSleepTime: number | undefined;
+  readonly restartWindow: number | undefined;
+  readonly stopExitCodes: readonly number[];
+}
+
+/** What the monitor knows when a run ends. Plain data: no processes, no clocks. */
+export interface RunEnd {
+  /** Why it ended: on its own, because `restart()` asked, or because it could not be spawned. */
+  readonly cause: 'exited' | 'restart-requested' | 'spawn-failed';
+  /** How long it ran, in ms (0 for a spawn failure). */
+  readonly uptime: number;
+  /** Exit status: the code, or 128 + signal number; undefined for a spawn failure. */
+  readonly status: number | undefined;
+  /** When it ended, in ms on any clock the caller also uses for `pastEnds`. */
+  readonly endedAt: number;
+  /** When earlier unrequested runs ended, oldest first (the monitor keeps the last `max`). */
+  readonly pastEnds: readonly number[];
+  /** Spinning runs in a row just before this one. */
+  readonly spinsInARow: number;
+}
+
+export type RestartDecision =
+  | { readonly action: 'restart'; readonly delay: number; readonly reason: RestartReason; readonly spinning: boolean }
+  | { readonly action: 'give-up'; readonly reason: GiveUpReason; readonly spinning: boolean };
+
+/** A run shorter than `minUptime` is spinning; a spawn failure always is. */
+export function isSpinning(end: Pick<RunEnd, 'cause' | 'uptime'>, rules: Pick<RestartRules, 'minUptime'>): boolean {
+  return end.cause === 'spawn-failed' || end.uptime < rules.minUptime;
+}
+
+/** Counts the unrequested ends that `max` is measured against, this one included. */
+function endsThatCount(end: RunEnd, rules: RestartRules): number {
+  const ends = [...end.pastEnds, end.endedAt];
+  if (rules.restartWindow === undefined) return ends.length;
+  const since = end.endedAt - rules.restartWindow;
+  return ends.filter((at) => at > since).length;
+}
+
+/** The wait before restarting a spinning child: spinSleepTime, doubled per spin in a row up to the cap. */
+function spinDelay(spinsBefore: number, rules: RestartRules): { delay: number; reason: RestartReason } {
+  const base = rules.spinSleepTime ?? 0;
+  if (rules.maxSpinSleepTime === undefined || spinsBefore === 0) return { delay: base, reason: 'spinning' };
+  const doubled = base * 2 ** Math.min(spinsBefore, 52);
+  return { delay: Math.min(doubled, rules.maxSpinSleepTime), reason: 'backoff' };
+}
+
+/**
+ * forever's restart rule, with keepalive's additions (backoff, a window for `max`, final exit
+ * codes). A requested restart always happens at once and does not count towards `max`.
+ */
+export function decideRestart(end: RunEnd, rules: RestartRules): RestartDecision {
+  const spinning = isSpinning(end, rules);
+  if (end.cause === 'restart-requested') return { action: 'restart', delay: 0, reason: 'requested', spinning };
+
+  if (end.status !== undefined && rules.stopExitCodes.includes(end.status)) {
+    return { action: 'give-up', reason: 'stop-exit-code', spinning };
+  }
+  if (endsThatCount(end, rules) >= rules.max) return { action: 'give-up', reason: 'max', spinning };
+  if (!spinning) return { action: 'restart', delay: 0, reason: 'exited', spinning };
+  if (rules.spinSleepTime === undefined) return { action: 'give-up', reason: 'spinning', spinning };
+  return { action: 'restart', ...spinDelay(end.spinsInARow, rules), spinning };
+}
