@@ -1,0 +1,81 @@
+// Runs one watchdog in a process of its own, so that its memory and CPU can be read from /proc
+// without the harness in the figures. The harness sends one task over IPC and reads the answers.
+//
+//   run           start the spec, wait until the watchdog gives up, answer { ms, runs }
+//   hold          start the spec, wait for the child's ready file, answer 'ready' with the watchdog's
+//                 pid, stop when told to; with `before`, first run that spec to its end
+//   stop-latency  start the spec, wait for the ready file, answer how long stop() took to settle
+import { existsSync, readFileSync } from 'node:fs';
+import { now, waitForFile } from './util.mjs';
+
+const SYSTEMS = ['keepalive', 'forever-monitor', 'pm2', 'shell'];
+
+function send(message) {
+  return new Promise((resolve) => process.send(message, resolve));
+}
+
+function nextMessage() {
+  return new Promise((resolve) => process.once('message', resolve));
+}
+
+function withTimeout(promise, ms) {
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  return Promise.race([promise.then(() => 'done'), timeout]).finally(() => clearTimeout(timer));
+}
+
+async function runToEnd(adapter, spec) {
+  await adapter.prepare?.();
+  const started = now();
+  const handle = await adapter.start(spec);
+  const { tailMs = 0, ...result } = await handle.done;
+  // tailMs: time the adapter spent after the real end (pm2: waiting to see its logs go quiet).
+  const ms = now() - started - tailMs;
+  return { ms, ...result, watchdogPid: handle.watchdogPid };
+}
+
+async function main() {
+  const { system, task } = await nextMessage();
+  if (!SYSTEMS.includes(system)) throw new Error(`unknown system ${system}`);
+  const adapter = await import(`../systems/${system}.mjs`);
+  try {
+    if (task.kind === 'run') {
+      await send({ type: 'result', ...(await runToEnd(adapter, task.spec)) });
+    } else if (task.kind === 'hold') {
+      const before = task.before ? await runToEnd(adapter, task.before) : undefined;
+      const handle = await adapter.start(task.spec);
+      await waitForFile(task.readyFile, task.timeout ?? 30_000, `the child of ${system} to be ready`);
+      await send({ type: 'ready', watchdogPid: handle.watchdogPid, before, rss: process.memoryUsage().rss });
+      await nextMessage();
+      const outcome = await withTimeout(handle.stop(), task.stopTimeout ?? 10_000);
+      await send({ type: 'result', outcome });
+    } else if (task.kind === 'stop-latency') {
+      const handle = await adapter.start(task.spec);
+      await waitForFile(task.readyFile, task.timeout ?? 30_000, `the child of ${system} to be ready`);
+      const started = now();
+      const outcome = await withTimeout(handle.stop(), task.stopTimeout ?? 5_000);
+      const ms = now() - started;
+      await send({ type: 'result', outcome, ms, childGone: !existsSync(`/proc/${readPid(task.readyFile)}`) });
+    } else {
+      throw new Error(`unknown task ${task.kind}`);
+    }
+  } finally {
+    await adapter.close?.();
+  }
+  process.disconnect();
+}
+
+function readPid(file) {
+  try {
+    return Number(readFileSync(file, 'utf8').trim());
+  } catch {
+    return 0;
+  }
+}
+
+main().catch(async (error) => {
+  await send({ type: 'error', message: String(error?.stack ?? error) }).catch(() => {});
+  process.exit(1);
+});

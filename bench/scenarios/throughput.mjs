@@ -1,0 +1,122 @@
+// 1. A child cats a big file into outFile through each system; the output is checked byte for byte.
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { sameBytes, contentHash } from '../lib/data.mjs';
+import { driveToResult } from '../lib/harness.mjs';
+import { median } from '../lib/util.mjs';
+import { count, mb, ratio, seconds, verdict } from '../lib/format.mjs';
+
+export const id = 'throughput';
+export const title = 'Throughput: a child `cat`s a big file into outFile';
+
+/** An ISO-8601 time (keepalive: `2024-01-01T00:00:00.000Z `; pm2: `2024-01-01T00:00:00: `). */
+const TIMESTAMP = /^\[?\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?\]?:? /;
+
+const VARIANTS = [
+  { name: 'cat >> file (shell)', system: 'shell', spec: {} },
+  { name: 'keepalive, files only', system: 'keepalive', spec: {}, target: 0.9 },
+  { name: 'keepalive, timestamps', system: 'keepalive', spec: { timestamp: true }, target: 0.5 },
+  { name: 'keepalive, echo', system: 'keepalive', spec: { echo: true }, target: 0.5 },
+  { name: 'forever-monitor', system: 'forever-monitor', spec: {} },
+  { name: 'pm2', system: 'pm2', spec: {} },
+];
+
+async function once(ctx, variant) {
+  const { run, data } = ctx;
+  const outFile = run.path('out.log');
+  const errFile = run.path('err.log');
+  const echoFile = variant.spec.echo ? run.path('echo.log') : undefined;
+  const echoFd = echoFile ? openSync(echoFile, 'a') : undefined;
+  try {
+    const spec = { command: [ctx.bins.cat, data.bigFile], max: 1, outFile, errFile, ...variant.spec };
+    const result = await driveToResult(run, variant.system, { kind: 'run', spec }, { stdout: echoFd ?? 'ignore' });
+    // Check the output even when the watchdog crashed: how much it lost is the figure then.
+    let check;
+    if (variant.spec.timestamp) {
+      const seen = contentHash(outFile, TIMESTAMP);
+      check = { identical: seen.hash === data.hash && seen.unprefixed === 0, actualBytes: seen.bytes };
+    } else {
+      check = sameBytes(data.bigFile, outFile);
+    }
+    if (check.identical && echoFile) {
+      const echoed = sameBytes(data.bigFile, echoFile);
+      if (!echoed.identical) check = { ...echoed, what: 'echo' };
+    }
+    const problem = result.error ?? (check.identical ? undefined : describeLoss(check, data.bytes));
+    return { ms: result.ms, ok: !problem, problem };
+  } finally {
+    if (echoFd !== undefined) closeSync(echoFd);
+    for (const file of [outFile, errFile, echoFile]) if (file) rmSync(file, { force: true });
+  }
+}
+
+function describeLoss(check, expected) {
+  const where = check.what === 'echo' ? 'echoed output' : 'outFile';
+  if (check.actualBytes < expected) return `${where} short by ${count(expected - check.actualBytes)} bytes`;
+  if (check.actualBytes > expected && check.what !== undefined) return `${where} has ${count(check.actualBytes - expected)} extra bytes`;
+  return `${where} differs from the input`;
+}
+
+export async function run(ctx) {
+  const variants = VARIANTS.filter((variant) => ctx.systems.has(variant.system));
+  const results = new Map(variants.map((variant) => [variant, []]));
+  for (let round = 0; round < ctx.config.runs; round += 1) {
+    // Rounds interleave the systems, so that a noisy moment hurts each a little, not one a lot.
+    for (const variant of variants) {
+      const outcome = await once(ctx, variant);
+      ctx.log(`  ${variant.name}: ${outcome.ok ? seconds(outcome.ms) : `FAILED (${outcome.problem})`}`);
+      results.get(variant).push(outcome);
+    }
+  }
+  const figures = new Map(
+    variants.map((variant) => {
+      const outcomes = results.get(variant);
+      const good = outcomes.filter((outcome) => outcome.ok).map((outcome) => outcome.ms);
+      const failures = outcomes.filter((outcome) => !outcome.ok).map((outcome) => outcome.problem);
+      return [variant.name, { ms: median(good), good: good.length, runs: outcomes.length, failures }];
+    }),
+  );
+  const shellMs = figures.get(VARIANTS[0].name)?.ms;
+  const keepaliveMs = figures.get(VARIANTS[1].name)?.ms;
+  const rows = variants.map((variant) => {
+    const figure = figures.get(variant.name);
+    const mbps = figure.ms > 0 ? ctx.data.bytes / 1024 / 1024 / (figure.ms / 1000) : NaN;
+    return [
+      variant.name,
+      seconds(figure.ms),
+      Number.isFinite(mbps) ? `${mbps.toFixed(0)} MB/s` : 'n/a',
+      `${figure.good}/${figure.runs}`,
+      ratio(shellMs / figure.ms),
+      variant.system === 'keepalive' ? '' : ratio(figure.ms / keepaliveMs),
+      figure.failures.length ? [...new Set(figure.failures)].join('; ') : '',
+    ];
+  });
+  const targets = variants
+    .filter((variant) => variant.target)
+    .map((variant) => {
+      const figure = figures.get(variant.name);
+      const value = shellMs / figure.ms;
+      return {
+        what: `${variant.name}: speed relative to \`cat >> file\``,
+        value: ratio(value),
+        target: `>= ${variant.target}`,
+        met: Number.isFinite(value) && figure.failures.length === 0 ? value >= variant.target : false,
+      };
+    });
+  return {
+    intro:
+      `Input: ${mb(ctx.data.bytes)} of text lines, \`cat\` by each system into \`outFile\` (stderr into \`errFile\`); ` +
+      `the time runs from start to the moment every byte is in the file. Output checked byte for byte ` +
+      `(timestamps stripped first); a run that lost or changed a byte is a failure, not a time. ` +
+      `Median of the correct runs.`,
+    table: {
+      head: ['system', 'seconds', 'throughput', 'correct runs', 'speed vs `cat >> file`', 'keepalive (files only) speed-up over it', 'failures'],
+      rows,
+    },
+    targets,
+    summary: variants.map((variant) => {
+      const figure = figures.get(variant.name);
+      return `${variant.name}: ${seconds(figure.ms)} (${ratio(shellMs / figure.ms)} of cat)${figure.failures.length ? `, ${figure.failures.length} failed` : ''}`;
+    }),
+    verdicts: targets.map((target) => `${target.what}: ${target.value} (target ${target.target}) ${verdict(target.met)}`),
+  };
+}

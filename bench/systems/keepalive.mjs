@@ -1,0 +1,22 @@
+// keepalive's library, as a user would drive it.
+const { Monitor } = await import(new URL('../../dist/esm/index.js', import.meta.url).href);
+
+export const label = 'keepalive';
+
+/** Starts `spec.command` under a Monitor; `done` settles when the monitor gives up or is stopped. */
+export async function start(spec) {
+  const monitor = new Monitor(spec.command, {
+    max: spec.max ?? Infinity,
+    spinSleepTime: 0,
+    silent: !spec.echo,
+    ...(spec.outFile && { outFile: spec.outFile }),
+    ...(spec.errFile && { errFile: spec.errFile }),
+    ...(spec.timestamp && { timestamp: true }),
+    ...(spec.killTTL !== undefined && { killTTL: spec.killTTL }),
+    ...(spec.env && { env: spec.env }),
+  });
+  monitor.on('error', () => {});
+  const done = new Promise((resolve) => monitor.once('exit', () => resolve({ runs: monitor.times })));
+  monitor.start();
+  return { watchdogPid: process.pid, done, stop: () => monitor.stop() };
+}
