@@ -4,8 +4,7 @@
 //
 //   node bench/run.mjs [--quick] [--runs N] [--size 1g] [--lines N] [--restarts N]
 //                      [--only a,b] [--systems a,b] [--out FILE]
-import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { contentHash, writeTextFile } from './lib/data.mjs';
@@ -108,8 +107,16 @@ function reproduce(argv) {
   return ['npm run bench', ...(kept.length ? ['--', ...kept] : [])].join(' ');
 }
 
+/** The program's file on PATH (not a shell builtin: `false` must be a real process). */
 function which(program) {
-  return execFileSync('/bin/sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).trim();
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    const file = path.join(dir || '.', program);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {}
+  }
+  throw new Error(`${program} is not on PATH`);
 }
 
 async function main() {

@@ -47,7 +47,10 @@ async function main() {
       const before = task.before ? await runToEnd(adapter, task.before) : undefined;
       const handle = await adapter.start(task.spec);
       await waitForFile(task.readyFile, task.timeout ?? 30_000, `the child of ${system} to be ready`);
-      await send({ type: 'ready', watchdogPid: handle.watchdogPid, before, rss: process.memoryUsage().rss });
+      // With --expose-gc, the live heap after a full collection: what a leak would make grow.
+      globalThis.gc?.();
+      const heapUsed = globalThis.gc ? process.memoryUsage().heapUsed : undefined;
+      await send({ type: 'ready', watchdogPid: handle.watchdogPid, before, heapUsed });
       await nextMessage();
       const outcome = await withTimeout(handle.stop(), task.stopTimeout ?? 10_000);
       await send({ type: 'result', outcome });

@@ -69,10 +69,10 @@ export class Run {
    * Starts a driver for `system` with `task`. `stdout` is where the watchdog's own stdout goes
    * (a file descriptor, or 'ignore').
    */
-  drive(system, task, { stdout = 'ignore' } = {}) {
+  drive(system, task, { stdout = 'ignore', nodeArgs = [] } = {}) {
     const env = { ...this.env };
     if (system === 'pm2') env.PM2_HOME = this.folder('pm2-home');
-    const child = spawn(process.execPath, [driverPath], {
+    const child = spawn(process.execPath, [...nodeArgs, driverPath], {
       cwd: root,
       env,
       stdio: ['ignore', stdout, 'pipe', 'ipc'],
@@ -147,4 +147,41 @@ export async function finishDriver(driver, grace = 5000) {
     killAll([driver.pid]);
     await driver.exit;
   }
+}
+
+/**
+ * Starts a `hold` task for each system at once and waits until every child is ready. Returns the
+ * drivers with the watchdog pid each reported (or the error), and `release()`, which stops them all.
+ */
+export async function holdAll(run, entries, timeout = 120_000) {
+  const held = entries.map(({ system, task, nodeArgs }) => {
+    const driver = run.drive(system, { kind: 'hold', timeout, ...task }, { nodeArgs });
+    return { system, driver };
+  });
+  await Promise.all(
+    held.map(async (entry) => {
+      try {
+        const ready = await entry.driver.next('ready');
+        Object.assign(entry, ready);
+      } catch (error) {
+        entry.error = String(error.message ?? error).split('\n')[0].slice(0, 300);
+      }
+    }),
+  );
+  const release = async () => {
+    await Promise.all(
+      held.map(async (entry) => {
+        if (!entry.error) {
+          entry.driver.send({ type: 'stop' });
+          try {
+            entry.stopped = await entry.driver.next('result');
+          } catch (error) {
+            entry.stopError = String(error.message ?? error);
+          }
+        }
+        await finishDriver(entry.driver);
+      }),
+    );
+  };
+  return { held, release };
 }

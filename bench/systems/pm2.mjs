@@ -89,12 +89,13 @@ export async function start(spec) {
   });
   const done = ended.then(async () => {
     const endedAt = Date.now();
+    const runs = exits;
     const files = [outFile, errFile].filter((file) => file !== '/dev/null');
     // The run ends when the last byte is in the files, as it does for the others; the quiet time
     // spent finding that out is not counted.
     const lastWrite = files.length ? await settled(files) : endedAt;
     if (!once) await promisify(pm2.stop.bind(pm2))(name).catch(() => {});
-    return { runs: exits, tailMs: Date.now() - Math.max(endedAt, lastWrite) };
+    return { runs, tailMs: Date.now() - Math.max(endedAt, lastWrite) };
   });
   return {
     watchdogPid: daemonPid(),
