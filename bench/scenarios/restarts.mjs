@@ -1,5 +1,7 @@
 // 3. Restart cost: /bin/false restarted N times with no delay.
-import { driveToResult } from '../lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { benchDir, driveToResult } from '../lib/harness.mjs';
 import { median } from '../lib/util.mjs';
 import { count, millis, ratio, verdict } from '../lib/format.mjs';
 
@@ -28,6 +30,16 @@ export async function run(ctx) {
       results.get(variant).push({ perRun, runs, error: result.error ?? (result.runs !== runs ? `${result.runs} runs` : undefined) });
     }
   }
+  // The floor for any watchdog written in node: spawn() of the same program in a loop, nothing else.
+  const floor = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const output = execFileSync(process.execPath, [path.join(benchDir, 'lib', 'spawn-loop.mjs'), ctx.bins.false, String(ctx.config.restarts)], {
+      env: ctx.run.env,
+      encoding: 'utf8',
+    });
+    floor.push(Number(output));
+  }
+  ctx.log(`  bare node spawn loop: ${millis(median(floor), 3)} each`);
   const figures = new Map(variants.map((variant) => [variant, median(results.get(variant).map((r) => r.perRun))]));
   const shell = figures.get(variants.find((variant) => variant.system === 'shell'));
   const keepalive = figures.get(variants.find((variant) => variant.system === 'keepalive'));
@@ -43,6 +55,14 @@ export async function run(ctx) {
       errors.join('; '),
     ];
   });
+  rows.push([
+    'bare node `spawn()` loop, for reference (bench/lib/spawn-loop.mjs)',
+    count(ctx.config.restarts),
+    millis(median(floor), 3),
+    ratio(median(floor) / shell),
+    ratio(keepalive / median(floor)),
+    '',
+  ]);
   const targets = variants
     .filter((variant) => variant.target)
     .map((variant) => {
@@ -57,6 +77,9 @@ export async function run(ctx) {
       `Time per run, including the program's own start; median of ${rounds} round(s).`,
     table: { head: ['system', 'runs', 'per run', 'vs shell loop', 'keepalive relative to it', 'failures'], rows },
     targets,
-    summary: variants.map((variant) => `${variant.name}: ${millis(figures.get(variant), 3)} per restart (${ratio(figures.get(variant) / shell)} the shell loop)`),
+    summary: [
+      ...variants.map((variant) => `${variant.name}: ${millis(figures.get(variant), 3)} per restart (${ratio(figures.get(variant) / shell)} the shell loop)`),
+      `bare node spawn() loop: ${millis(median(floor), 3)} per run (${ratio(median(floor) / shell)} the shell loop)`,
+    ],
   };
 }
