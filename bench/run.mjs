@@ -4,6 +4,7 @@
 //
 //   node bench/run.mjs [--quick] [--runs N] [--size 1g] [--lines N] [--restarts N]
 //                      [--only a,b] [--systems a,b] [--out FILE]
+import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -154,6 +155,8 @@ async function main() {
       const bigFile = run.path('input.txt');
       log(`writing ${config.size} bytes of text to ${bigFile}`);
       writeTextFile(bigFile, config.size);
+      // Flush it to disk now, so that its write-back does not slow the first system measured.
+      execFileSync('sync');
       ctx.data = { bigFile, bytes: config.size, hash: contentHash(bigFile).hash };
     }
     for (const id of options.scenarios) {
