@@ -4,8 +4,11 @@
 //
 //   node bench/run.mjs [--quick] [--runs N] [--size 1g] [--lines N] [--restarts N]
 //                      [--only a,b] [--systems a,b] [--out FILE]
+//
+// A run limited by --only or --systems writes bench/results/BENCHMARKS-partial.md unless --out says
+// otherwise, so that it never replaces the full report.
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { contentHash, writeTextFile } from './lib/data.mjs';
@@ -93,7 +96,10 @@ function parse(argv) {
     config,
     scenarios: values.only ? list('only', values.only, SCENARIOS) : SCENARIOS,
     systems: new Set(values.systems ? list('systems', values.systems, SYSTEMS) : SYSTEMS),
-    out: path.resolve(values.out ?? path.join(root, 'BENCHMARKS.md')),
+    // A partial run must not overwrite the full report: it goes to bench/results/ (not committed).
+    out: path.resolve(
+      values.out ?? (values.only || values.systems ? path.join(benchDir, 'results', 'BENCHMARKS-partial.md') : path.join(root, 'BENCHMARKS.md')),
+    ),
     argv,
   };
 }
@@ -178,6 +184,7 @@ async function main() {
     results,
     seconds: (now() - started) / 1000,
   });
+  mkdirSync(path.dirname(options.out), { recursive: true });
   writeFileSync(options.out, report.markdown);
   console.log(report.summary);
   console.log(`\nreport written to ${path.relative(process.cwd(), options.out) || options.out}`);
