@@ -45,6 +45,7 @@ export class ChildRun {
   readonly #startedAt = performance.now();
   readonly #stop: StopSettings;
   #exited = false;
+  #drained = false;
   #terminating: Promise<void> | undefined;
   #target: StopTarget | undefined;
 
@@ -77,7 +78,12 @@ export class ChildRun {
         else settings.onError(error);
       });
       // Plain promises: events.once would reject on 'error' and leave rejections unhandled.
-      const closed = new Promise<void>((done) => child.once('close', () => done()));
+      const closed = new Promise<void>((done) =>
+        child.once('close', () => {
+          this.#drained = true;
+          done();
+        }),
+      );
       const exited = new Promise<void>((done) => child.once('exit', () => done()));
       if (child.pid === undefined) return;
       this.#target = { pid: child.pid, hasExited: () => this.#exited, exited };
@@ -93,6 +99,11 @@ export class ChildRun {
 
   hasExited(): boolean {
     return this.#exited;
+  }
+
+  /** True once the child's pipes have closed: all its output has been copied. */
+  get drained(): boolean {
+    return this.#drained || this.child === undefined;
   }
 
   /** Stops the child, its group and tree gracefully; after it exited, clears its leftovers. */

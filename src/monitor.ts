@@ -229,7 +229,8 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       this.#run = run;
       const outcome = await run.ended;
       this.#run = undefined;
-      if (run.child && !run.child.stdout?.closed) this.#lingering.add(run);
+      for (const old of this.#lingering) if (old.drained) this.#lingering.delete(old);
+      if (!run.drained) this.#lingering.add(run);
       const cause = this.#request === 'restart' ? 'restart-requested' : outcome.kind === 'spawn-failed' ? 'spawn-failed' : 'exited';
       const decision = this.#recordEnd(outcome, cause);
       if (this.#request === 'stop') return this.#finish('stopped', undefined, decision.spinning);
