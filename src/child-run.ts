@@ -91,10 +91,18 @@ export class ChildRun {
         this.#exited = true;
         const uptime = Math.round(performance.now() - this.#startedAt);
         void this.terminate()
-          .then(() => Promise.race([closed, delay(DRAIN_GRACE)]))
+          .then(() => this.#drainedOrLate(closed))
           .then(() => resolve({ kind: 'exited', code, signal, uptime }));
       });
     });
+  }
+
+  /** Waits for the pipes to close, or DRAIN_GRACE at most; the usual case needs no timer at all. */
+  async #drainedOrLate(closed: Promise<void>): Promise<void> {
+    if (this.#drained) return;
+    const late = new AbortController();
+    await Promise.race([closed, delay(DRAIN_GRACE, undefined, { signal: late.signal }).catch(() => {})]);
+    late.abort();
   }
 
   hasExited(): boolean {

@@ -318,13 +318,21 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       { cause, uptime, status, endedAt: now, pastEnds: this.#pastEnds, spinsInARow: this.#spinsInARow },
       this.#options,
     );
-    if (cause !== 'restart-requested' && Number.isFinite(this.#options.max)) {
-      this.#pastEnds = [...this.#pastEnds, now].slice(-(this.#options.max - 1) || this.#pastEnds.length + 1);
-    }
+    if (cause !== 'restart-requested') this.#rememberEnd(now);
     const spinning = isSpinning({ cause, uptime }, this.#options);
     if (!spinning) this.#spinsInARow = 0;
     else if (cause !== 'restart-requested') this.#spinsInARow++;
     return decision;
+  }
+
+  /** Keeps what `max` needs of past ends: at most max - 1, and none older than the window. */
+  #rememberEnd(at: number): void {
+    const { max, restartWindow } = this.#options;
+    if (!Number.isFinite(max)) return;
+    this.#pastEnds.push(at);
+    if (this.#pastEnds.length > max - 1) this.#pastEnds.shift();
+    if (restartWindow === undefined) return;
+    while (this.#pastEnds.length > 0 && (this.#pastEnds[0] as number) <= at - restartWindow) this.#pastEnds.shift();
   }
 
   /** Ends the monitor: closes the watcher and files, removes the pid file, tells everyone. */

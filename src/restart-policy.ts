@@ -37,10 +37,11 @@ export function isSpinning(end: Pick<RunEnd, 'cause' | 'uptime'>, rules: Pick<Re
 
 /** Counts the unrequested ends that `max` is measured against, this one included. */
 function endsThatCount(end: RunEnd, rules: RestartRules): number {
-  const ends = [...end.pastEnds, end.endedAt];
-  if (rules.restartWindow === undefined) return ends.length;
+  if (rules.restartWindow === undefined) return end.pastEnds.length + 1;
   const since = end.endedAt - rules.restartWindow;
-  return ends.filter((at) => at > since).length;
+  let count = 1;
+  for (const at of end.pastEnds) if (at > since) count++;
+  return count;
 }
 
 /** The wait before restarting a spinning child: spinSleepTime, doubled per spin in a row up to the cap. */
