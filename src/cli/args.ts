@@ -1,0 +1,205 @@
+import minimist from 'minimist';
+import { parseSignal, type MonitorOptions } from '../index.js';
+
+/** A command line that cannot be run as given: reported in one line, exit status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export type Command =
+  | { readonly kind: 'help'; readonly topic: 'general' | 'start' }
+  | { readonly kind: 'version' }
+  | {
+      readonly kind: 'start';
+      /** The script, or a `.json` config file. */
+      readonly target: string;
+      /** Everything after the target, for the script; undefined when there was nothing. */
+      readonly scriptArgs: readonly string[] | undefined;
+      readonly options: MonitorOptions;
+      readonly quiet: boolean;
+    };
+
+type Kind = 'count' | 'ms' | 'text' | 'signal' | 'codes' | 'env' | 'name' | 'bool';
+
+interface Flag {
+  readonly name: string;
+  readonly short?: string;
+  readonly kind: Kind;
+  /** The MonitorOptions key it sets; undefined for the CLI's own flags. */
+  readonly option?: keyof MonitorOptions;
+  /** May be given more than once, each adding to a list. */
+  readonly repeatable?: boolean;
+}
+
+/** Every flag of `keepalive start`, with forever's names. */
+export const FLAGS: readonly Flag[] = [
+  { name: 'max', short: 'm', kind: 'count', option: 'max' },
+  { name: 'minUptime', kind: 'ms', option: 'minUptime' },
+  { name: 'spinSleepTime', kind: 'ms', option: 'spinSleepTime' },
+  { name: 'maxSpinSleepTime', kind: 'ms', option: 'maxSpinSleepTime' },
+  { name: 'restartWindow', kind: 'ms', option: 'restartWindow' },
+  { name: 'stopExitCodes', kind: 'codes', option: 'stopExitCodes', repeatable: true },
+  { name: 'outFile', short: 'o', kind: 'text', option: 'outFile' },
+  { name: 'errFile', short: 'e', kind: 'text', option: 'errFile' },
+  { name: 'logFile', short: 'l', kind: 'text', option: 'logFile' },
+  { name: 'append', kind: 'bool', option: 'append' },
+  { name: 'silent', short: 's', kind: 'bool', option: 'silent' },
+  { name: 'timestamp', short: 't', kind: 'bool', option: 'timestamp' },
+  { name: 'command', short: 'c', kind: 'text', option: 'command' },
+  { name: 'sourceDir', kind: 'text', option: 'sourceDir' },
+  { name: 'workingDir', kind: 'text', option: 'cwd' },
+  { name: 'pidFile', kind: 'text', option: 'pidFile' },
+  { name: 'killSignal', kind: 'signal', option: 'killSignal' },
+  { name: 'killTTL', kind: 'ms', option: 'killTTL' },
+  { name: 'killTree', kind: 'bool', option: 'killTree' },
+  { name: 'env', kind: 'env', option: 'env', repeatable: true },
+  { name: 'hideEnv', kind: 'name', option: 'hideEnv', repeatable: true },
+  { name: 'fork', kind: 'bool', option: 'fork' },
+  { name: 'watch', short: 'w', kind: 'bool', option: 'watch' },
+  { name: 'watchDirectory', kind: 'text', option: 'watchDirectory', repeatable: true },
+  { name: 'watchIgnore', kind: 'text', option: 'watchIgnorePatterns', repeatable: true },
+  { name: 'watchIgnoreDotFiles', kind: 'bool', option: 'watchIgnoreDotFiles' },
+  { name: 'usePolling', kind: 'bool', option: 'usePolling' },
+  { name: 'pollingInterval', kind: 'ms', option: 'pollingInterval' },
+  { name: 'quiet', short: 'q', kind: 'bool' },
+  { name: 'help', short: 'h', kind: 'bool' },
+  { name: 'version', kind: 'bool' },
+];
+
+const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** How the flag is shown in a message: `-m/--max`. */
+export function flagLabel(flag: Pick<Flag, 'name' | 'short'>): string {
+  return flag.short ? `-${flag.short}/--${flag.name}` : `--${flag.name}`;
+}
+
+function bad(flag: Flag, value: string, expected: string): UsageError {
+  const shown = value === '' ? 'nothing' : JSON.stringify(value);
+  return new UsageError(`${flagLabel(flag)}: expected ${expected}, got ${shown}`);
+}
+
+/** Turns one text value into what the option takes; throws a UsageError naming flag and value. */
+function convert(flag: Flag, value: string): unknown {
+  switch (flag.kind) {
+    case 'count':
+      if (!/^[1-9]\d*$/.test(value) || !Number.isSafeInteger(Number(value))) throw bad(flag, value, 'a whole number >= 1');
+      return Number(value);
+    case 'ms': {
+      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
+      const ms = match ? Number(match[1]) * (UNITS[match[2] ?? ''] ?? NaN) : NaN;
+      if (!Number.isFinite(ms)) throw bad(flag, value, 'a time >= 0 in ms, or with a unit: 500ms, 2s, 5m, 1h');
+      return ms;
+    }
+    case 'text':
+      if (value === '') throw bad(flag, value, 'a value');
+      return value;
+    case 'signal':
+      try {
+        return parseSignal(flag.name, /^\d+$/.test(value) ? Number(value) : value);
+      } catch {
+        throw bad(flag, value, 'a signal name such as SIGTERM or SIGINT, or a signal number');
+      }
+    case 'codes':
+      return value.split(',').map((code) => {
+        if (!/^\d{1,3}$/.test(code) || Number(code) > 255) throw bad(flag, value, 'exit codes from 0 to 255, separated by commas');
+        return Number(code);
+      });
+    case 'env': {
+      const at = value.indexOf('=');
+      if (at <= 0) throw bad(flag, value, 'KEY=VALUE');
+      return [value.slice(0, at), value.slice(at + 1)];
+    }
+    case 'name':
+      if (!/^[^=\s]+$/.test(value)) throw bad(flag, value, 'a variable name');
+      return value;
+    case 'bool':
+      return value;
+  }
+}
+
+/** The values minimist collected for a flag, as a list of strings; empty when it was not given. */
+function given(parsed: minimist.ParsedArgs, flag: Flag): string[] {
+  const raw: unknown = parsed[flag.name];
+  if (raw === undefined || raw === null) return [];
+  return (Array.isArray(raw) ? raw : [raw]).map((item) => (typeof item === 'string' ? item : String(item)));
+}
+
+/** The known flag a misspelt one was probably meant to be. */
+function suggest(word: string): string {
+  const name = word.replace(/^-+(no-)?/, '').replace(/=.*$/, '').toLowerCase();
+  const match = FLAGS.find((flag) => flag.name.toLowerCase() === name || flag.name.toLowerCase() === name.replace(/-/g, ''));
+  return match ? ` (did you mean --${match.name}?)` : '';
+}
+
+/** Parses everything after `start`: options, then the script and its arguments. */
+function parseStart(argv: readonly string[]): Command {
+  const unknown: string[] = [];
+  const bools = FLAGS.filter((flag) => flag.kind === 'bool');
+  const parsed = minimist([...argv], {
+    string: FLAGS.filter((flag) => flag.kind !== 'bool').flatMap((flag) => [flag.name, ...(flag.short ? [flag.short] : [])]),
+    boolean: bools.map((flag) => flag.name),
+    alias: Object.fromEntries(FLAGS.filter((flag) => flag.short).map((flag) => [flag.short, flag.name])),
+    // null rather than minimist's false, so that "not given" differs from --no-append.
+    default: Object.fromEntries(bools.map((flag) => [flag.name, null])),
+    stopEarly: true,
+    unknown: (word) => {
+      if (word.startsWith('-') && word !== '-') unknown.push(word);
+      return !word.startsWith('-') || word === '-';
+    },
+  });
+
+  const options: Record<string, unknown> = {};
+  let quiet = false;
+  let help = false;
+  let version = false;
+  for (const flag of FLAGS) {
+    if (flag.kind === 'bool') {
+      const raw: unknown = parsed[flag.name];
+      if (raw === null || raw === undefined) continue;
+      const on = (Array.isArray(raw) ? raw.at(-1) : raw) === true;
+      if (flag.name === 'quiet') quiet = on;
+      else if (flag.name === 'help') help = on;
+      else if (flag.name === 'version') version = on;
+      else if (flag.option) options[flag.option] = on;
+      continue;
+    }
+    const values = given(parsed, flag);
+    if (values.length === 0) continue;
+    const converted = values.map((value) => convert(flag, value));
+    if (!flag.option) continue;
+    if (flag.kind === 'env') options.env = Object.fromEntries(converted as [string, string][]);
+    else if (flag.kind === 'codes') options[flag.option] = (converted as number[][]).flat();
+    else options[flag.option] = flag.repeatable ? converted : converted.at(-1);
+  }
+  if (help) return { kind: 'help', topic: 'start' };
+  if (version) return { kind: 'version' };
+  const [first] = unknown;
+  if (first !== undefined) throw new UsageError(`unknown option ${first}${suggest(first)}`);
+
+  const [target, ...rest] = parsed._.map(String);
+  if (target === undefined || target === '') throw new UsageError('start: missing the script to run');
+  return { kind: 'start', target, scriptArgs: rest.length > 0 ? rest : undefined, options: options as MonitorOptions, quiet };
+}
+
+/** Parses a whole command line (without node and the script). Throws UsageError. */
+export function parseArgs(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return parseStart(rest);
+    case 'help':
+      if (rest.length === 0) return { kind: 'help', topic: 'general' };
+      if (rest.length === 1 && rest[0] === 'start') return { kind: 'help', topic: 'start' };
+      throw new UsageError(`help: no help on ${JSON.stringify(rest.join(' '))}; there is only "help start"`);
+    case '-h':
+    case '--help':
+      return { kind: 'help', topic: 'general' };
+    case '--version':
+      return { kind: 'version' };
+    case undefined:
+      throw new UsageError('missing command: keepalive start [options] <script>');
+  }
+  if (command.startsWith('-')) throw new UsageError(`unknown option ${command}${suggest(command)}; options come after "start"`);
+  const hint = /\.(c|m)?js$|\.json$/.test(command) ? ` (did you mean keepalive start ${command}?)` : '';
+  throw new UsageError(`unknown command ${JSON.stringify(command)}${hint}`);
+}

@@ -1,0 +1,75 @@
+/** The usage text of `keepalive --help` and `keepalive help start`. */
+
+const USAGE = 'keepalive start [options] <script | config.json> [script args...]';
+
+export const GENERAL_HELP = `Usage: ${USAGE}
+       keepalive help start | --help | --version
+
+Keeps one process running in the foreground: restarts it by forever's rules, stops it like
+systemd (SIGTERM, then SIGKILL to what is left) and loses none of its output.
+
+Commands:
+  start      run a script (or the script of a JSON config file) until stopped or given up
+  help       this text; "help start" lists every option of start
+
+Run "keepalive help start" for the options, signals and exit statuses.
+`;
+
+export const START_HELP = `Usage: ${USAGE}
+
+Options come before the script; everything after the script is passed to it ("--" may also
+separate them). Times are in ms, or with a unit: 500ms, 2s, 5m, 1h.
+
+Restarts
+  -m, --max <n>               give up after n runs that ended on their own (default: never)
+      --minUptime <time>      a run shorter than this is spinning (default 1000)
+      --spinSleepTime <time>  wait before restarting a spinning script (default 1000)
+      --maxSpinSleepTime <time>
+                              back off: double the wait per spin in a row, up to this
+      --restartWindow <time>  --max counts only the exits within this window
+      --stopExitCodes <codes> exit codes that end keepalive instead of a restart: 0,143
+
+Output (without -o, -e and -l the script's output goes to keepalive's own stdout and stderr)
+  -o, --outFile <file>        append the script's stdout to this file
+  -e, --errFile <file>        append the script's stderr to this file
+  -l, --logFile <file>        append both, and one line per restart, to this file
+      --no-append             truncate the files once at start instead of appending
+  -s, --silent                do not show the script's output
+  -t, --timestamp             prefix each line of output with an ISO time
+  -q, --quiet                 do not print keepalive's own status lines on stderr
+
+Process
+  -c, --command <command>     the program that runs the script (default: this node)
+      --sourceDir <dir>       the folder the script path is relative to
+      --workingDir <dir>      the script's working directory
+      --pidFile <file>        write the script's pid here; removed when keepalive ends
+      --env <KEY=VALUE>       set a variable for the script (repeatable)
+      --hideEnv <NAME>        remove a variable from the script's environment (repeatable)
+      --fork                  open an IPC channel to the script
+
+Stopping
+      --killSignal <signal>   the signal a stop sends first (default SIGTERM)
+      --killTTL <time>        then SIGKILL after this long (default 5000)
+      --no-killTree           signal only the script's process group, not every descendant
+
+Watching
+  -w, --watch                 restart the script when a file changes
+      --watchDirectory <dir>  what to watch (repeatable; default the script's folder)
+      --watchIgnore <glob>    ignore changes to matching files (repeatable); .foreverignore too
+      --no-watchIgnoreDotFiles
+                              also restart for files whose names start with a dot
+      --usePolling            poll instead of file system events (network mounts)
+      --pollingInterval <time>
+                              how often to poll (default 100)
+
+Config file: "keepalive start app.json" reads a JSON object with "script", "args" and any
+library option (max, outFile, env, ...). Relative paths in it are relative to its folder.
+Options on the command line override it.
+
+Signals: SIGINT or SIGTERM stops the script and exits 0 (a second one: SIGKILL at once);
+SIGHUP reopens the log files; SIGUSR2 restarts the script.
+
+Exit status: 0 after a requested stop; when keepalive gives up, the script's last status (its
+exit code, or 128 + signal number); 1 when it cannot start (missing script, log folder or bad
+config file); 2 for a usage error.
+`;
