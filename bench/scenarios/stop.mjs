@@ -49,17 +49,18 @@ export async function run(ctx) {
   const figure = (system, child) => {
     const outcomes = results.get(`${system}/${child.name}`) ?? [];
     const errors = [...new Set(outcomes.filter((outcome) => outcome.error).map((outcome) => outcome.error))];
-    return { ms: median(outcomes.filter((outcome) => !outcome.error).map((outcome) => outcome.ms)), errors, runs: outcomes.length };
+    const good = outcomes.filter((outcome) => !outcome.error);
+    return { ms: median(good.map((outcome) => outcome.ms)), errors, runs: outcomes.length, good: good.length };
   };
   const rows = [];
   for (const child of CHILDREN) {
     const keepalive = figure('keepalive', child).ms;
     for (const entry of systems) {
-      const { ms, errors, runs } = figure(entry.system, child);
+      const { ms, errors, runs, good } = figure(entry.system, child);
       rows.push([
         child.name,
         entry.name,
-        errors.length === runs ? 'never' : millis(ms, 1),
+        good === 0 ? 'never' : `${millis(ms, 1)}${good < runs ? ` (${good} of ${runs} runs)` : ''}`,
         entry.system === 'keepalive' ? '' : Number.isFinite(ms) ? ratio(keepalive / ms) : 'n/a',
         errors.join('; '),
       ]);
