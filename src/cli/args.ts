@@ -121,7 +121,11 @@ function convert(flag: Flag, value: string): unknown {
 function given(parsed: minimist.ParsedArgs, flag: Flag): string[] {
   const raw: unknown = parsed[flag.name];
   if (raw === undefined || raw === null) return [];
-  return (Array.isArray(raw) ? raw : [raw]).map((item) => (typeof item === 'string' ? item : String(item)));
+  return (Array.isArray(raw) ? raw : [raw]).map((item) => {
+    // minimist reads --no-max as max=false.
+    if (item === false) throw new UsageError(`unknown option --no-${flag.name}${suggest(flag.name)}`);
+    return typeof item === 'string' ? item : String(item);
+  });
 }
 
 /** The known flag a misspelt one was probably meant to be. */
@@ -131,22 +135,42 @@ function suggest(word: string): string {
   return match ? ` (did you mean --${match.name}?)` : '';
 }
 
+const BOOLS = FLAGS.filter((flag) => flag.kind === 'bool');
+const MINIMIST_OPTIONS = {
+  string: FLAGS.filter((flag) => flag.kind !== 'bool').flatMap((flag) => [flag.name, ...(flag.short ? [flag.short] : [])]),
+  boolean: BOOLS.map((flag) => flag.name),
+  alias: Object.fromEntries(FLAGS.filter((flag) => flag.short).map((flag) => [flag.short, flag.name])),
+  // null rather than minimist's false, so that "not given" differs from --no-append.
+  default: Object.fromEntries(BOOLS.map((flag) => [flag.name, null])),
+  stopEarly: true,
+} satisfies minimist.Opts;
+
+/**
+ * minimist stopping at the script. It throws for flags named like Object.prototype's members
+ * (`--constructor`); that is an unknown option like any other.
+ */
+function minimistSafely(argv: readonly string[], unknown: (word: string) => boolean): minimist.ParsedArgs {
+  try {
+    return minimist([...argv], { ...MINIMIST_OPTIONS, unknown });
+  } catch {
+    const word = argv.find((item) => /^-/.test(item) && /^-+(no-)?([^=]*)/.exec(item)?.[2] as string in Object.prototype);
+    throw new UsageError(`unknown option ${word ?? argv.join(' ')}`);
+  }
+}
+
 /** Parses everything after `start`: options, then the script and its arguments. */
 function parseStart(argv: readonly string[]): Command {
+  // The first "--" ends the options; minimist would take it out even after the script.
+  const end = argv.indexOf('--');
+  const optionPart = end === -1 ? argv : argv.slice(0, end);
   const unknown: string[] = [];
-  const bools = FLAGS.filter((flag) => flag.kind === 'bool');
-  const parsed = minimist([...argv], {
-    string: FLAGS.filter((flag) => flag.kind !== 'bool').flatMap((flag) => [flag.name, ...(flag.short ? [flag.short] : [])]),
-    boolean: bools.map((flag) => flag.name),
-    alias: Object.fromEntries(FLAGS.filter((flag) => flag.short).map((flag) => [flag.short, flag.name])),
-    // null rather than minimist's false, so that "not given" differs from --no-append.
-    default: Object.fromEntries(bools.map((flag) => [flag.name, null])),
-    stopEarly: true,
-    unknown: (word) => {
-      if (word.startsWith('-') && word !== '-') unknown.push(word);
-      return !word.startsWith('-') || word === '-';
-    },
+  const parsed = minimistSafely(optionPart, (word) => {
+    if (word.startsWith('-') && word !== '-') unknown.push(word);
+    return !word.startsWith('-') || word === '-';
   });
+  const positional = parsed._.map(String);
+  const rest = end === -1 ? [] : argv.slice(end + (positional.length > 0 ? 0 : 1));
+  const [target, ...scriptArgs] = [...positional, ...rest];
 
   const options: Record<string, unknown> = {};
   let quiet = false;
@@ -176,9 +200,8 @@ function parseStart(argv: readonly string[]): Command {
   const [first] = unknown;
   if (first !== undefined) throw new UsageError(`unknown option ${first}${suggest(first)}`);
 
-  const [target, ...rest] = parsed._.map(String);
   if (target === undefined || target === '') throw new UsageError('start: missing the script to run');
-  return { kind: 'start', target, scriptArgs: rest.length > 0 ? rest : undefined, options: options as MonitorOptions, quiet };
+  return { kind: 'start', target, scriptArgs: scriptArgs.length > 0 ? scriptArgs : undefined, options: options as MonitorOptions, quiet };
 }
 
 /** Parses a whole command line (without node and the script). Throws UsageError. */
