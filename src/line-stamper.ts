@@ -29,12 +29,15 @@ export class LineStamper {
   /** The line being held was already started on disk (it was too long to hold whole). */
   #continuing = false;
   readonly #now: () => Date;
+  /** Reused for each chunk's stamped copy. */
+  #scratch = Buffer.allocUnsafe(0);
 
   constructor(now: () => Date = () => new Date()) {
     this.#now = now;
   }
 
-  /** Takes a chunk and returns what can be written now, or undefined when it is all held. */
+  /** Takes a chunk and returns what can be written now, or undefined when it is all held. The
+   * result may share memory with the next one: write it (or copy it) before the next call. */
   push(chunk: Buffer): Buffer | undefined {
     const lastNewline = chunk.lastIndexOf(NEWLINE);
     if (lastNewline === -1) return this.#hold(chunk);
@@ -62,7 +65,11 @@ export class LineStamper {
     this.#held = [];
     this.#heldLength = 0;
     this.#continuing = false;
-    return stampLines(head, this.#prefix(), firstPrefix);
+    const prefix = this.#prefix();
+    // Room for the stamps of up to one line per 32 bytes; denser output allocates its own.
+    const room = head.length + Math.ceil(head.length / 32 + 1) * prefix.length;
+    if (this.#scratch.length < room) this.#scratch = Buffer.allocUnsafe(Math.max(room, 2 * this.#scratch.length));
+    return stampLines(head, prefix, firstPrefix ?? prefix, this.#scratch);
   }
 
   #hold(part: Buffer): Buffer | undefined {
@@ -82,14 +89,16 @@ export class LineStamper {
 }
 
 /**
- * Puts `prefix` before each line of `text` (whose last line may lack its newline). The work is
- * done on a latin1 string, which maps every byte to one character and back, so any bytes (binary,
- * UTF-8, NUL) survive exactly, and the search runs in the engine's native code.
+ * Puts `prefix` before each line of `text` (whose last line may lack its newline), into `into`
+ * when it is large enough. The work is done on a latin1 string, which maps every byte to one
+ * character and back, so any bytes (binary, UTF-8, NUL) survive exactly, and the search runs in
+ * the engine's native code. Writing into a reused buffer spares an allocation per chunk.
  */
-function stampLines(text: Buffer, prefix: string, firstPrefix = prefix): Buffer {
+function stampLines(text: Buffer, prefix: string, firstPrefix: string, into: Buffer): Buffer {
   if (text.length === 0) return text;
   const endsWithNewline = text[text.length - 1] === NEWLINE;
   const body = text.toString('latin1', 0, endsWithNewline ? text.length - 1 : text.length);
   const stamped = firstPrefix + body.replaceAll('\n', `\n${prefix}`) + (endsWithNewline ? '\n' : '');
-  return Buffer.from(stamped, 'latin1');
+  if (stamped.length > into.length) return Buffer.from(stamped, 'latin1');
+  return into.subarray(0, into.write(stamped, 0, 'latin1'));
 }

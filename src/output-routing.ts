@@ -91,8 +91,9 @@ export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles,
   const stamper = route.timestamp ? new LineStamper() : undefined;
   const write = (data: Buffer): void => {
     for (const name of route.files) files.write(name, data);
-    // A slow terminal or pipe pauses the child's output instead of growing memory here.
-    if (route.echo && !route.echo.write(data)) {
+    // A slow terminal or pipe pauses the child's output instead of growing memory here. The
+    // stamper reuses its buffer, so what may wait in the echo stream's queue is a copy.
+    if (route.echo && !route.echo.write(stamper ? Buffer.from(data) : data)) {
       source.pause();
       route.echo.once('drain', () => source.resume());
     }

@@ -7,7 +7,8 @@ const stamper = (): LineStamper => new LineStamper(() => new Date(TIME));
 
 function run(chunks: Buffer[]): Buffer {
   const s = stamper();
-  const out = chunks.map((chunk) => s.push(chunk) ?? Buffer.alloc(0));
+  // push() may reuse its buffer, so each result is copied before the next call.
+  const out = chunks.map((chunk) => Buffer.from(s.push(chunk) ?? Buffer.alloc(0)));
   return Buffer.concat([...out, s.flush() ?? Buffer.alloc(0)]);
 }
 
@@ -51,7 +52,8 @@ test('a line longer than the hold limit is written in parts with one time and no
   const chunks: Buffer[] = [];
   for (let at = 0; at < line.length; at += 65536) chunks.push(line.subarray(at, at + 65536));
   const s = stamper();
-  const parts = [...chunks.map((chunk) => s.push(chunk)), s.push(Buffer.from('\n')), s.flush()].filter(
+  const copy = (part: Buffer | undefined): Buffer | undefined => part && Buffer.from(part);
+  const parts = [...chunks.map((chunk) => copy(s.push(chunk))), copy(s.push(Buffer.from('\n'))), s.flush()].filter(
     (part): part is Buffer => part !== undefined,
   );
   assert.ok(parts.length >= 3, 'written in parts');
