@@ -143,14 +143,16 @@ function handleSignals(monitor: Monitor, say: (text: string) => void): SignalHan
 
 /** The bin's entry: runs `main` on this process's arguments and exits with its status. */
 export function run(argv: readonly string[] = process.argv.slice(2)): void {
-  main(argv).then(
-    (status) => exit(status),
-    (error: unknown) => {
-      // A bug in keepalive: one line, never a stack trace, and a start-up failure status.
-      process.stderr.write(`keepalive: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-      exit(EXIT.startFailed);
-    },
-  );
+  // A bug in keepalive: one line, never a stack trace, and a start-up failure status.
+  const crash = (error: unknown): void => {
+    process.stderr.write(`keepalive: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    exit(EXIT.startFailed);
+  };
+  process.on('uncaughtException', (error) => {
+    crash(error);
+    process.exit(EXIT.startFailed);
+  });
+  main(argv).then((status) => exit(status), crash);
 }
 
 /** Lets pending output drain, but never waits for a handle someone forgot to close. */
