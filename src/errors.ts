@@ -8,6 +8,8 @@ export type KeepaliveErrorCode =
   | 'SCRIPT_NOT_FOUND'
   /** The command could not be spawned (ENOENT, EACCES, ...): see `cause`. */
   | 'SPAWN_FAILED'
+  /** The watcher could not watch (a missing folder, too many watches): see `cause`. */
+  | 'WATCH_FAILED'
   /** A write to an output file failed (a full disk, a removed mount): see `cause`. */
   | 'OUTPUT_FAILED'
   /** `start()` while a child is running, waiting to restart or stopping. */

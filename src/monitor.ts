@@ -130,15 +130,18 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       throw new KeepaliveError(code, `start(): the monitor is ${this.#state}`);
     }
     const o = this.#options;
-    if (o.pidFile) checkPidFileFolder(o.pidFile);
-    this.#files.open(!o.append);
+    // A mistyped script creates no file and truncates none.
+    const missing = this.#missingScript();
+    if (!missing) {
+      if (o.pidFile) checkPidFileFolder(o.pidFile);
+      this.#files.open(!o.append);
+    }
     this.#state = 'running';
     this.#request = undefined;
     this.#stopped = undefined;
     this.#pastEnds = [];
     this.#spinsInARow = 0;
 
-    const missing = this.#missingScript();
     if (missing) {
       // Reported after start() returns, so that listeners attached in the same tick hear it.
       process.nextTick(() => {
@@ -337,7 +340,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
 
   /** Ends the monitor: closes the watcher and files, removes the pid file, tells everyone. */
   #finish(state: 'stopped' | 'gave-up', reason: GiveUpReason | undefined, spinning: boolean): void {
-    void this.#closeWatcher?.();
+    const watcherClosed = this.#closeWatcher?.().catch((error: unknown) => this.#reportError(error as Error));
     this.#closeWatcher = undefined;
     if (this.#options.pidFile) this.#removePidFile(this.#options.pidFile);
     if (reason) this.#status({ type: 'gave-up', runs: this.times, reason });
@@ -350,8 +353,10 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.#settleRestarts(new KeepaliveError('SUPERSEDED', `restart(): the monitor ${state === 'stopped' ? 'was stopped' : 'gave up'}`));
     this.emit('exit', this, spinning);
     if (state === 'stopped') this.emit('stop', this.data);
-    this.#settleStop?.();
+    // stop() settles once the watcher, too, is closed: nothing of the monitor is left running.
+    const settleStop = this.#settleStop;
     this.#settleStop = undefined;
+    if (settleStop) void Promise.resolve(watcherClosed).then(settleStop);
   }
 
   #terminate(run: ChildRun): void {
@@ -394,7 +399,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
           // Overtaken by stop() or giving up: nothing to restart.
         });
       },
-      (error) => this.#reportError(error),
+      (error) => this.#reportError(new KeepaliveError('WATCH_FAILED', `watch: ${error.message}`, { cause: error })),
     );
   }
 

@@ -28,6 +28,19 @@ export interface RoutingSettings {
   readonly listening: Readonly<Record<StreamName, boolean>>;
 }
 
+/** Echo targets that failed (a closed pipe, as in `keepalive start app | head -1`): echo to them stops. */
+const brokenEchoes = new WeakSet<Writable>();
+const guardedEchoes = new WeakSet<Writable>();
+
+/** Listens once for errors on an echo target, so that a closed pipe never crashes the host. */
+function guardEcho(stream: Writable): Writable {
+  if (!guardedEchoes.has(stream)) {
+    guardedEchoes.add(stream);
+    stream.on('error', () => brokenEchoes.add(stream));
+  }
+  return stream;
+}
+
 const STREAMS = [
   { name: 'stdout', file: 'outFile', echo: () => process.stdout, index: 1 },
   { name: 'stderr', file: 'errFile', echo: () => process.stderr, index: 2 },
@@ -93,9 +106,14 @@ export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles,
     for (const name of route.files) files.write(name, data);
     // A slow terminal or pipe pauses the child's output instead of growing memory here. The
     // stamper reuses its buffer, so what may wait in the echo stream's queue is a copy.
-    if (route.echo && !route.echo.write(stamper ? Buffer.from(data) : data)) {
+    const echo = route.echo;
+    if (echo && !brokenEchoes.has(echo) && !guardEcho(echo).write(stamper ? Buffer.from(data) : data)) {
       source.pause();
-      route.echo.once('drain', () => source.resume());
+      const resume = (): void => {
+        echo.off('drain', resume).off('error', resume);
+        source.resume();
+      };
+      echo.once('drain', resume).once('error', resume);
     }
   };
   source.on('data', (chunk: Buffer) => {

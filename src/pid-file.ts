@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { KeepaliveError } from './errors.js';
 
@@ -6,6 +6,7 @@ import { KeepaliveError } from './errors.js';
 export function checkPidFileFolder(file: string): void {
   const folder = path.dirname(path.resolve(file));
   try {
+    if (!statSync(folder).isDirectory()) throw new Error(`${folder} is not a folder`);
     accessSync(folder, constants.W_OK);
   } catch (error) {
     throw new KeepaliveError('LOG_PATH', `pidFile ${JSON.stringify(file)}: ${(error as Error).message}`, { cause: error });

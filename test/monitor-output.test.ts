@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -132,4 +133,20 @@ test('listeners of stdout/stderr get raw chunks; exit listeners see complete fil
   await done;
   assert.match(stderr, /Error: last words/);
   assert.equal(atExit, stderr);
+});
+
+test('echo to a closed pipe (as in `| head -1`) neither crashes the host nor stalls the child', async () => {
+  const dir = tempDir();
+  const outFile = path.join(dir, 'out.log');
+  const options = { max: 1, silent: false, outFile };
+  const host = spawn(process.execPath, [fixture('host.mjs'), JSON.stringify({ script: fixture('last-words.js'), options })], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  host.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  host.stdout.once('data', () => host.stdout.destroy());
+  const [code] = (await once(host, 'exit')) as [number | null];
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
+  assert.equal(countLines(readFileSync(outFile, 'utf8')), LINES, 'the file still gets every line');
 });

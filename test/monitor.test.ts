@@ -272,3 +272,17 @@ test('data has forever-monitor\'s shape', async () => {
   assert.equal(typeof data.ctime, 'number');
   await monitor.stop();
 });
+
+test('a missing script creates no log file and truncates none; a pid file under a file is LOG_PATH', () => {
+  const dir = tempDir();
+  const outFile = path.join(dir, 'out.log');
+  writeFileSync(outFile, 'keep\n');
+  const missing = new Monitor('no-such-script.js', { ...quiet, cwd: dir, outFile, errFile: path.join(dir, 'err.log'), append: false });
+  missing.on('error', () => {});
+  missing.start();
+  assert.equal(readFileSync(outFile, 'utf8'), 'keep\n');
+  assert.equal(existsSync(path.join(dir, 'err.log')), false);
+
+  const underFile = new Monitor(fixture('idle.js'), { ...quiet, pidFile: path.join(outFile, 'app.pid') });
+  assert.throws(() => underFile.start(), { code: 'LOG_PATH' });
+});
