@@ -442,9 +442,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   }
 
   #status(event: StatusEvent): void {
-    if (this.#files.has('logFile')) {
-      this.#files.write('logFile', Buffer.from(`${new Date().toISOString()} keepalive: ${formatStatus(event)}\n`));
-    }
+    this.#files.writeLine('logFile', `${new Date().toISOString()} keepalive: ${formatStatus(event)}\n`);
     this.emit('status', event);
   }
 

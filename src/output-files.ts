@@ -1,12 +1,14 @@
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { KeepaliveError } from './errors.js';
 import type { StatusEvent } from './events.js';
 
 export type OutputName = 'outFile' | 'errFile' | 'logFile';
 export const OUTPUT_NAMES: readonly OutputName[] = ['outFile', 'errFile', 'logFile'];
 
-/** Appends, creates with 0644 (less the umask), never truncates unless asked. */
-const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
+/** Appends, creates with 0644 (less the umask), never truncates unless asked. The logFile is
+ * also read: a status line must not be glued to a last line the child left unfinished. */
+const APPEND = constants.O_APPEND | constants.O_CREAT;
+const ACCESS: Record<OutputName, number> = { outFile: constants.O_WRONLY, errFile: constants.O_WRONLY, logFile: constants.O_RDWR };
 
 /**
  * The open log files. They are opened with O_APPEND, so every write lands at the end even when
@@ -35,7 +37,7 @@ export class OutputFiles {
         if (file === undefined) continue;
         const already = [...opened].find(([other]) => this.#paths[other] === file);
         // Truncating a file twice would lose what the first open let through: share one fd.
-        opened.set(name, already ? already[1] : openLogFile(name, file, flags));
+        opened.set(name, already ? already[1] : openLogFile(name, file, flags | ACCESS[name]));
       }
     } catch (error) {
       new Set(opened.values()).forEach((fd) => closeSync(fd));
@@ -65,6 +67,13 @@ export class OutputFiles {
     return this.#fds.has(name);
   }
 
+  /** Writes a line of keepalive's own, on a line of its own even after unfinished output. */
+  writeLine(name: OutputName, line: string): void {
+    const fd = this.#fds.get(name);
+    if (fd === undefined) return;
+    this.write(name, Buffer.from(endsMidLine(fd) ? `\n${line}` : line));
+  }
+
   write(name: OutputName, data: Buffer): void {
     const fd = this.#fds.get(name);
     if (fd === undefined) return;
@@ -85,5 +94,17 @@ function openLogFile(name: OutputName, file: string, flags: number): number {
     return openSync(file, flags, 0o644);
   } catch (error) {
     throw new KeepaliveError('LOG_PATH', `${name} ${JSON.stringify(file)}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** True if the file's last byte is not a newline. A file that cannot be read (a pipe) is taken as ending well. */
+function endsMidLine(fd: number): boolean {
+  try {
+    const { size } = fstatSync(fd);
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+  } catch {
+    return false;
   }
 }
