@@ -2,6 +2,7 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import spawn from 'cross-spawn';
+import { FileFollower } from './file-follower.js';
 import type { OutputFiles } from './output-files.js';
 import { copyPipe, type OutputPlan } from './output-routing.js';
 import { stopProcesses, type StopSettings, type StopTarget } from './stop-processes.js';
@@ -46,15 +47,19 @@ export class ChildRun {
   readonly #stop: StopSettings;
   #exited = false;
   #drained = false;
+  readonly #followers: FileFollower[];
   #terminating: Promise<void> | undefined;
   #target: StopTarget | undefined;
 
   constructor(settings: RunSettings) {
     this.#stop = settings.stop;
+    // Followers start before the spawn, at the files' current ends.
+    this.#followers = settings.plan.follows.flatMap(({ file, echo }) => FileFollower.start(settings.files.path(file), echo) ?? []);
     let child: ChildProcess;
     try {
       child = spawn(settings.command, [...settings.args], { ...settings.spawnOptions, stdio: settings.plan.stdio });
     } catch (error) {
+      this.#finishFollowers();
       this.spawned = Promise.resolve(error as Error);
       this.ended = Promise.resolve({ kind: 'spawn-failed', error: error as Error });
       return;
@@ -74,8 +79,9 @@ export class ChildRun {
     });
     this.ended = new Promise((resolve) => {
       child.on('error', (error) => {
-        if (child.pid === undefined) resolve({ kind: 'spawn-failed', error });
-        else settings.onError(error);
+        if (child.pid !== undefined) return settings.onError(error);
+        this.#finishFollowers();
+        resolve({ kind: 'spawn-failed', error });
       });
       // Plain promises: events.once would reject on 'error' and leave rejections unhandled.
       const closed = new Promise<void>((done) =>
@@ -92,7 +98,10 @@ export class ChildRun {
         const uptime = Math.round(performance.now() - this.#startedAt);
         void this.terminate()
           .then(() => this.#drainedOrLate(closed))
-          .then(() => resolve({ kind: 'exited', code, signal, uptime }));
+          .then(() => {
+            this.#finishFollowers();
+            resolve({ kind: 'exited', code, signal, uptime });
+          });
       });
     });
   }
@@ -103,6 +112,11 @@ export class ChildRun {
     const late = new AbortController();
     await Promise.race([closed, delay(DRAIN_GRACE, undefined, { signal: late.signal }).catch(() => {})]);
     late.abort();
+  }
+
+  /** Echoes the rest of the followed files: done before an exit is reported. */
+  #finishFollowers(): void {
+    for (const follower of this.#followers) follower.finish();
   }
 
   hasExited(): boolean {

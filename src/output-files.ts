@@ -67,6 +67,16 @@ export class OutputFiles {
     return this.#fds.has(name);
   }
 
+  /** The path a file was opened by. */
+  path(name: OutputName): string | undefined {
+    return this.#fds.has(name) ? this.#paths[name] : undefined;
+  }
+
+  /** True if two names are one open file (the same path given twice). */
+  sharesFd(name: OutputName, other: OutputName): boolean {
+    return this.#fds.has(name) && this.#fds.get(name) === this.#fds.get(other);
+  }
+
   /** Writes a line of keepalive's own, on a line of its own even after unfinished output. */
   writeLine(name: OutputName, line: string): void {
     const fd = this.#fds.get(name);

@@ -13,10 +13,18 @@ export interface PipeRoute {
   readonly timestamp: boolean;
 }
 
+/** A file the child writes itself, whose new bytes keepalive echoes to the console. */
+export interface FollowRoute {
+  readonly file: OutputName;
+  readonly echo: Writable;
+}
+
 export interface OutputPlan {
   readonly stdio: StdioOptions;
   /** Present for each stream that is read through a pipe. */
   readonly pipes: Partial<Record<StreamName, PipeRoute>>;
+  /** Files the child holds itself that are also echoed (see FileFollower). */
+  readonly follows: readonly FollowRoute[];
 }
 
 export interface RoutingSettings {
@@ -32,13 +40,16 @@ export interface RoutingSettings {
 const brokenEchoes = new WeakSet<Writable>();
 const guardedEchoes = new WeakSet<Writable>();
 
-/** Listens once for errors on an echo target, so that a closed pipe never crashes the host. */
-function guardEcho(stream: Writable): Writable {
+/**
+ * The echo target, or undefined once it failed. It is listened to for errors (once), so that a
+ * closed pipe never crashes the host.
+ */
+export function usableEcho(stream: Writable): Writable | undefined {
   if (!guardedEchoes.has(stream)) {
     guardedEchoes.add(stream);
     stream.on('error', () => brokenEchoes.add(stream));
   }
-  return stream;
+  return brokenEchoes.has(stream) ? undefined : stream;
 }
 
 const STREAMS = [
@@ -47,12 +58,14 @@ const STREAMS = [
 ] as const;
 
 /**
- * Decides each stream's path. When it has a single destination and nothing to add (no time,
- * no listener), the child gets that file's descriptor itself, as with a shell redirect: output
- * goes at the disk's speed and survives the watchdog. Otherwise keepalive reads a pipe and copies.
+ * Decides each stream's path. When it goes to one file and nothing is added (no time, no
+ * listener), the child gets that file's descriptor itself, as with a shell redirect: output goes
+ * at the disk's speed and survives the watchdog; an echo to the console then follows the file.
+ * Otherwise keepalive reads a pipe and copies.
  */
 export function planOutput(files: OutputFiles, settings: RoutingSettings): OutputPlan {
   const pipes: Partial<Record<StreamName, PipeRoute>> = {};
+  const follows: FollowRoute[] = [];
   const stdio: (string | number)[] = ['ignore', 'ignore', 'ignore'];
   for (const stream of STREAMS) {
     const targets = ([stream.file, 'logFile'] as const).filter((name) => files.has(name));
@@ -62,20 +75,23 @@ export function planOutput(files: OutputFiles, settings: RoutingSettings): Outpu
       emit: settings.listening[stream.name],
       timestamp: settings.timestamp,
     };
-    const destinations = targets.length + (route.echo ? 1 : 0);
-    const direct = !route.emit && !route.timestamp && destinations <= 1;
+    const [only, ...more] = targets;
+    // Followed: the stream's own file. A logFile holds both streams, so its echo needs the pipe.
+    const followable = only === stream.file && !files.sharesFd(only, stream.name === 'stdout' ? 'errFile' : 'outFile');
+    const direct = !route.emit && !route.timestamp && more.length === 0 && (!route.echo || only === undefined || followable);
     if (!direct) {
       stdio[stream.index] = 'pipe';
       pipes[stream.name] = route;
-    } else if (targets[0] !== undefined) {
-      stdio[stream.index] = files.fd(targets[0]) as number;
+    } else if (only !== undefined) {
+      stdio[stream.index] = files.fd(only) as number;
+      if (route.echo) follows.push({ file: only, echo: route.echo });
     } else if (route.echo) {
       stdio[stream.index] = 'inherit';
     }
   }
   if (settings.stdio !== undefined) return customPlan(settings, pipes, files);
   if (settings.fork) stdio.push('ipc');
-  return { stdio: stdio as StdioOptions, pipes };
+  return { stdio: stdio as StdioOptions, pipes, follows };
 }
 
 /** The caller chose the stdio: keepalive only routes what it was given as pipes. */
@@ -93,7 +109,7 @@ function customPlan(settings: RoutingSettings, planned: Partial<Record<StreamNam
       timestamp: settings.timestamp,
     };
   }
-  return { stdio: stdio as StdioOptions, pipes };
+  return { stdio: stdio as StdioOptions, pipes, follows: [] };
 }
 
 /**
@@ -106,8 +122,8 @@ export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles,
     for (const name of route.files) files.write(name, data);
     // A slow terminal or pipe pauses the child's output instead of growing memory here. The
     // stamper reuses its buffer, so what may wait in the echo stream's queue is a copy.
-    const echo = route.echo;
-    if (echo && !brokenEchoes.has(echo) && !guardEcho(echo).write(stamper ? Buffer.from(data) : data)) {
+    const echo = route.echo && usableEcho(route.echo);
+    if (echo && !echo.write(stamper ? Buffer.from(data) : data)) {
       source.pause();
       const resume = (): void => {
         echo.off('drain', resume).off('error', resume);
