@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { KeepaliveError, Monitor, formatStatus } from './index.js';
+import path from 'node:path';
+import { KeepaliveError, Monitor, formatStatus, resolveOptions } from './index.js';
 import { packageFile } from './package-files.js';
-import { parseArgs, UsageError, type Command } from './cli/args.js';
+import { parseArgs, toFlags, UsageError, type Command, type StartCommand } from './cli/args.js';
 import { ConfigError, planStart, type StartPlan } from './cli/config.js';
 import { GENERAL_HELP, START_HELP } from './cli/help.js';
+import { defaultName, detachedOptions, recordLogs, runList, runLogs, runRestart, runStop } from './daemon/commands.js';
+import { claimName, DAEMON_ENV, launch, StartError } from './daemon/launch.js';
+import { defaultLogs, ensureHome, homeFolder, StateError } from './daemon/state.js';
+import { systemdUnit } from './daemon/unit.js';
+import { keepRecord } from './daemon/watchdog.js';
 
 /** Exit statuses that are keepalive's own; a script that gave up passes on its own status. */
 export const EXIT = { stopped: 0, startFailed: 1, usage: 2 } as const;
@@ -42,8 +48,100 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.out(`${version()}\n`);
       return 0;
     case 'start':
+      if (command.daemon && process.env[DAEMON_ENV] === undefined) return startDetached(command, argv, io);
       return start(command, io);
+    case 'unit':
+      return unit(command.start, io);
+    case 'list':
+      return runList(command.json, io);
+    case 'stop':
+      return runStop(command.name, io);
+    case 'restart':
+      return runRestart(command.name, io);
+    case 'logs':
+      return runLogs(command.name, command.lines, command.follow, io);
   }
+}
+
+/** The name of a named start: `--name`, or the script's base name. Undefined after a usage error. */
+function nameOf(command: StartCommand, io: Io): string | undefined {
+  const name = command.name ?? defaultName(command.target);
+  if (name === 'all' || name === undefined) {
+    const why = name === 'all' ? '"all" is reserved for stop all' : `cannot make a name from ${JSON.stringify(command.target)}`;
+    io.err(`keepalive: --name: ${why}; give another with --name (see keepalive --help)\n`);
+    return undefined;
+  }
+  return name;
+}
+
+/** The plan of a start, checked as the Monitor would check it, or the exit status of a bad one. */
+function prepare(command: StartCommand, io: Io): StartPlan | number {
+  try {
+    const plan = planStart(command);
+    resolveOptions(plan.script, plan.options);
+    return plan;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(`keepalive: ${error.message}\n`);
+      return EXIT.startFailed;
+    }
+    if (error instanceof KeepaliveError && error.code === 'INVALID_OPTION') {
+      io.err(`keepalive: ${error.message} (see keepalive --help)\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+/** `start -d`: a detached watchdog runs the same command line; returns once its child runs. */
+async function startDetached(command: StartCommand, argv: readonly string[], io: Io): Promise<number> {
+  const name = nameOf(command, io);
+  if (name === undefined) return EXIT.usage;
+  const plan = prepare(command, io);
+  if (typeof plan === 'number') return plan;
+  const options = resolveOptions(plan.script, plan.options);
+  const home = homeFolder();
+  try {
+    ensureHome(home);
+    const record = await launch({
+      home, name, bin: packageFile('bin', 'keepalive.js'), argv, cwd: process.cwd(),
+      watchdogLog: defaultLogs(home, name).watchdog, settle: Math.min(options.minUptime, 3000),
+      say: (text) => io.err(`keepalive: ${text}\n`),
+    });
+    io.out(`started ${name}: watchdog pid ${record.watchdogPid}, child pid ${record.childPid}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof StartError) && !(error instanceof StateError)) throw error;
+    io.err(`keepalive: ${error.message}\n`);
+    return EXIT.startFailed;
+  }
+}
+
+/** `unit`: a systemd service running this start in the foreground, with absolute paths. */
+function unit(command: StartCommand, io: Io): number {
+  const plan = prepare(command, io);
+  if (typeof plan === 'number') return plan;
+  const options = resolveOptions(plan.script, plan.options);
+  const cwd = process.cwd();
+  const flags: Record<string, unknown> = { ...command.options };
+  for (const key of ['outFile', 'errFile', 'logFile', 'pidFile', 'sourceDir', 'cwd'] as const) {
+    const value = flags[key];
+    if (typeof value === 'string') flags[key] = path.resolve(cwd, value);
+  }
+  if (Array.isArray(flags.watchDirectory)) flags.watchDirectory = flags.watchDirectory.map((dir: string) => path.resolve(cwd, dir));
+  const isPath = command.options.sourceDir === undefined && (typeof plan.script !== 'string' || path.isAbsolute(plan.script));
+  const target = isPath || command.target.toLowerCase().endsWith('.json') ? path.resolve(cwd, command.target) : command.target;
+  const execStart = [
+    process.execPath, packageFile('bin', 'keepalive.js'), 'start', ...toFlags(flags),
+    ...(command.quiet ? ['--quiet'] : []), ...(command.name === undefined ? [] : [`--name=${command.name}`]),
+    '--', target, ...(command.scriptArgs ?? []),
+  ];
+  io.out(systemdUnit({
+    description: `keepalive: ${command.name ?? defaultName(command.target) ?? command.target}`,
+    execStart, workingDirectory: typeof flags.cwd === 'string' ? flags.cwd : cwd, user: command.user,
+    killTTL: options.killTTL,
+  }));
+  return 0;
 }
 
 function version(): string {
@@ -51,11 +149,18 @@ function version(): string {
   return version;
 }
 
-async function start(command: Extract<Command, { kind: 'start' }>, io: Io): Promise<number> {
+async function start(command: StartCommand, io: Io): Promise<number> {
+  // A named watchdog: spawned by `start -d` (which holds the name), or `start --name` in the foreground.
+  const detached = process.env[DAEMON_ENV];
+  delete process.env[DAEMON_ENV];
+  const name = detached ?? (command.name === undefined ? undefined : nameOf(command, io));
+  if (command.name !== undefined && name === undefined) return EXIT.usage;
+  const home = homeFolder();
   let plan: StartPlan;
   let monitor: Monitor;
   try {
     plan = planStart(command);
+    if (detached !== undefined) plan = { ...plan, options: detachedOptions(plan.options, home, detached) };
     monitor = new Monitor(plan.script, plan.options);
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -72,6 +177,24 @@ async function start(command: Extract<Command, { kind: 'start' }>, io: Io): Prom
   if (!plan.quiet) monitor.on('status', (event) => statusLine(io, formatStatus(event)));
   monitor.on('error', (error) => io.err(`keepalive: ${error.message}\n`));
   const ended = new Promise<void>((resolve) => monitor.once('exit', () => resolve()));
+  let release: (() => void) | undefined;
+  if (name !== undefined) {
+    try {
+      if (detached === undefined) release = await claimName(home, name, (text) => statusLine(io, text));
+      else ensureHome(home);
+    } catch (error) {
+      if (!(error instanceof StartError) && !(error instanceof StateError)) throw error;
+      io.err(`keepalive: ${error.message}\n`);
+      return EXIT.startFailed;
+    }
+    const cwd = process.cwd();
+    keepRecord(monitor, {
+      home, name, script: plan.script, args: [...(plan.options.args ?? [])], cwd: plan.options.cwd ? path.resolve(cwd, plan.options.cwd) : cwd,
+      logs: recordLogs(plan.options, cwd, detached === undefined ? undefined : defaultLogs(home, name).watchdog),
+      killTTL: monitor.options.killTTL, warn: (text) => statusLine(io, text),
+    });
+    release?.();
+  }
   const signals = handleSignals(monitor, plan.quiet ? () => {} : (text) => statusLine(io, text));
   try {
     try {

@@ -1,5 +1,6 @@
 import minimist from 'minimist';
 import { parseSignal, type MonitorOptions } from '../index.js';
+import { isValidName } from '../daemon/state.js';
 
 /** A command line that cannot be run as given: reported in one line, exit status 2. */
 export class UsageError extends Error {
@@ -17,7 +18,20 @@ export type Command =
       readonly scriptArgs: readonly string[] | undefined;
       readonly options: MonitorOptions;
       readonly quiet: boolean;
-    };
+      /** `-d`: run detached, under a name. */
+      readonly daemon: boolean;
+      /** `--name`: the name of a detached (or recorded foreground) watchdog. */
+      readonly name: string | undefined;
+      /** `--user`: only for `unit`. */
+      readonly user: string | undefined;
+    }
+  | { readonly kind: 'unit'; readonly start: StartCommand }
+  | { readonly kind: 'list'; readonly json: boolean }
+  | { readonly kind: 'stop'; readonly name: string }
+  | { readonly kind: 'restart'; readonly name: string }
+  | { readonly kind: 'logs'; readonly name: string; readonly lines: number; readonly follow: boolean };
+
+export type StartCommand = Extract<Command, { kind: 'start' }>;
 
 type Kind = 'count' | 'ms' | 'text' | 'signal' | 'codes' | 'env' | 'name' | 'bool';
 
@@ -62,6 +76,9 @@ export const FLAGS: readonly Flag[] = [
   { name: 'usePolling', kind: 'bool', option: 'usePolling' },
   { name: 'pollingInterval', kind: 'ms', option: 'pollingInterval' },
   { name: 'quiet', short: 'q', kind: 'bool' },
+  { name: 'daemon', short: 'd', kind: 'bool' },
+  { name: 'name', kind: 'text' },
+  { name: 'user', kind: 'text' },
   { name: 'help', short: 'h', kind: 'bool' },
   { name: 'version', kind: 'bool' },
 ];
@@ -174,6 +191,9 @@ function parseStart(argv: readonly string[]): Command {
 
   const options: Record<string, unknown> = {};
   let quiet = false;
+  let daemon = false;
+  let name: string | undefined;
+  let user: string | undefined;
   let help = false;
   let version = false;
   for (const flag of FLAGS) {
@@ -183,6 +203,7 @@ function parseStart(argv: readonly string[]): Command {
       const on = (Array.isArray(raw) ? raw.at(-1) : raw) === true;
       if (flag.name === 'quiet') quiet = on;
       else if (flag.name === 'help') help = on;
+      else if (flag.name === 'daemon') daemon = on;
       else if (flag.name === 'version') version = on;
       else if (flag.option) options[flag.option] = on;
       continue;
@@ -190,6 +211,8 @@ function parseStart(argv: readonly string[]): Command {
     const values = given(parsed, flag);
     if (values.length === 0) continue;
     const converted = values.map((value) => convert(flag, value));
+    if (flag.name === 'name') name = checkName('--name', converted.at(-1) as string);
+    if (flag.name === 'user') user = converted.at(-1) as string;
     if (!flag.option) continue;
     if (flag.kind === 'env') options.env = Object.fromEntries(converted as [string, string][]);
     else if (flag.kind === 'codes') options[flag.option] = (converted as number[][]).flat();
@@ -201,15 +224,87 @@ function parseStart(argv: readonly string[]): Command {
   if (first !== undefined) throw new UsageError(`unknown option ${first}${suggest(first)}`);
 
   if (target === undefined || target === '') throw new UsageError('start: missing the script to run');
-  return { kind: 'start', target, scriptArgs: scriptArgs.length > 0 ? scriptArgs : undefined, options: options as MonitorOptions, quiet };
+  return {
+    kind: 'start', target, scriptArgs: scriptArgs.length > 0 ? scriptArgs : undefined, options: options as MonitorOptions, quiet,
+    daemon, name, user,
+  };
+}
+
+function checkName(label: string, value: string): string {
+  if (!isValidName(value)) {
+    throw new UsageError(`${label}: expected a name of letters, digits, ".", "_" and "-" (not starting with "." or "-"), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** `stop <name|all>`, `restart <name>`: exactly one name. */
+function parseName(command: string, argv: readonly string[], all: boolean): string {
+  const [name, ...extra] = argv;
+  const what = all ? '<name|all>' : '<name>';
+  if (name === undefined || name === '') throw new UsageError(`${command}: missing the name: keepalive ${command} ${what}`);
+  if (name.startsWith('-')) throw new UsageError(`${command}: unknown option ${name}`);
+  if (extra.length > 0) throw new UsageError(`${command}: one name only, got also ${JSON.stringify(extra.join(' '))}`);
+  return checkName(command, name);
+}
+
+/** `logs <name> [-n N] [-f]`. */
+function parseLogs(argv: readonly string[]): Command {
+  let name: string | undefined;
+  let lines = 20;
+  let follow = false;
+  for (let at = 0; at < argv.length; at++) {
+    const word = argv[at] as string;
+    const inline = /^(-n|--lines)=(.*)$/.exec(word);
+    if (word === '-n' || word === '--lines' || inline) {
+      const value = inline ? inline[2] as string : argv[++at];
+      if (value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+        throw new UsageError(`logs: -n/--lines: expected a whole number >= 0, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+      }
+      lines = Number(value);
+    } else if (word === '-f' || word === '--follow') {
+      follow = true;
+    } else if (word.startsWith('-')) {
+      throw new UsageError(`logs: unknown option ${word}`);
+    } else if (name === undefined) {
+      name = checkName('logs', word);
+    } else {
+      throw new UsageError(`logs: one name only, got also ${JSON.stringify(word)}`);
+    }
+  }
+  if (name === undefined) throw new UsageError('logs: missing the name: keepalive logs <name> [-n N] [-f]');
+  return { kind: 'logs', name, lines, follow };
+}
+
+function parseList(argv: readonly string[]): Command {
+  const [first] = argv.filter((word) => word !== '--json');
+  if (first !== undefined) throw new UsageError(`list: unexpected ${JSON.stringify(first)}; only --json`);
+  return { kind: 'list', json: argv.includes('--json') };
 }
 
 /** Parses a whole command line (without node and the script). Throws UsageError. */
 export function parseArgs(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   switch (command) {
-    case 'start':
-      return parseStart(rest);
+    case 'start': {
+      const start = parseStart(rest);
+      if (start.kind === 'start' && start.user !== undefined) throw new UsageError('--user is an option of "keepalive unit", not of start');
+      return start;
+    }
+    case 'unit': {
+      const start = parseStart(rest);
+      if (start.kind !== 'start') return start;
+      if (start.daemon) throw new UsageError('unit: -d/--daemon does not apply; systemd runs keepalive in the foreground');
+      return { kind: 'unit', start };
+    }
+    case 'list':
+    case 'ls':
+      return parseList(rest);
+    case 'stop':
+      return { kind: 'stop', name: parseName('stop', rest, true) };
+    case 'restart':
+      return { kind: 'restart', name: parseName('restart', rest, false) };
+    case 'logs':
+      return parseLogs(rest);
     case 'help':
       if (rest.length === 0) return { kind: 'help', topic: 'general' };
       if (rest.length === 1 && rest[0] === 'start') return { kind: 'help', topic: 'start' };
@@ -225,4 +320,18 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command.startsWith('-')) throw new UsageError(`unknown option ${command}${suggest(command)}; options come after "start"`);
   const hint = /\.(c|m)?js$|\.json$/.test(command) ? ` (did you mean keepalive start ${command}?)` : '';
   throw new UsageError(`unknown command ${JSON.stringify(command)}${hint}`);
+}
+
+/** The flags that give `options` back (for `keepalive unit`): the parser's inverse. */
+export function toFlags(options: MonitorOptions): string[] {
+  const words: string[] = [];
+  for (const flag of FLAGS) {
+    const value: unknown = flag.option ? options[flag.option] : undefined;
+    if (value === undefined) continue;
+    if (flag.kind === 'bool') words.push(value ? `--${flag.name}` : `--no-${flag.name}`);
+    else if (flag.kind === 'env') for (const [key, item] of Object.entries(value as Record<string, string>)) words.push(`--env=${key}=${item}`);
+    else if (flag.kind === 'codes') words.push(`--${flag.name}=${(value as number[]).join(',')}`);
+    else for (const item of Array.isArray(value) ? value : [value]) words.push(`--${flag.name}=${String(item)}`);
+  }
+  return words;
 }

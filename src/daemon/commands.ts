@@ -1,0 +1,136 @@
+import path from 'node:path';
+import type { MonitorOptions } from '../options.js';
+import { restartApp, stopApp } from './control.js';
+import { formatTable, listApps } from './list.js';
+import { logFiles, showLogs } from './logs.js';
+import { check, defaultLogs, homeFolder, isValidName, readRecord, recordNames, StateError, type AppRecord, type Checked } from './state.js';
+
+/** Where a command writes. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** A name given by the user that has no record: exit status 1. */
+const UNKNOWN = 1;
+
+/** `--name` when it is not given: the script's base name without its extension (`api` for `src/api.js`). */
+export function defaultName(target: string): string | undefined {
+  const name = path.basename(target).replace(/\.(c|m)?(js|ts)$|\.json$/i, '');
+  return isValidName(name) && name !== 'all' ? name : undefined;
+}
+
+/**
+ * The options of a detached watchdog: without `-o`, `-e` or `-l`, the script's output goes to
+ * `$KEEPALIVE_HOME/logs/<name>.out.log` and `.err.log`.
+ */
+export function detachedOptions(options: MonitorOptions, home: string, name: string): MonitorOptions {
+  if (options.outFile !== undefined || options.errFile !== undefined || options.logFile !== undefined) return options;
+  const logs = defaultLogs(home, name);
+  return { ...options, outFile: logs.out, errFile: logs.err, silent: true };
+}
+
+/** The log files a record lists, as absolute paths (relative ones are relative to the watchdog's folder). */
+export function recordLogs(options: MonitorOptions, cwd: string, watchdog: string | undefined): AppRecord['logs'] {
+  const absolute = (file: string | undefined): string | undefined => (file === undefined ? undefined : path.resolve(cwd, file));
+  return {
+    ...(options.outFile === undefined ? {} : { out: absolute(options.outFile) }),
+    ...(options.errFile === undefined ? {} : { err: absolute(options.errFile) }),
+    ...(options.logFile === undefined ? {} : { log: absolute(options.logFile) }),
+    ...(watchdog === undefined ? {} : { watchdog }),
+  };
+}
+
+/** A record by name, checked, or an error line naming it. */
+function find(home: string, name: string, io: Output): Checked | undefined {
+  const record = readRecord(home, name);
+  if (!record) {
+    io.err(`keepalive: unknown name ${JSON.stringify(name)} (see keepalive list)\n`);
+    return undefined;
+  }
+  return check(record);
+}
+
+/** Runs a command on the state folder; its errors are one line and exit status 1. */
+async function guarded(io: Output, body: (home: string) => Promise<number>): Promise<number> {
+  try {
+    return await body(homeFolder());
+  } catch (error) {
+    if (!(error instanceof StateError)) throw error;
+    io.err(`keepalive: ${error.message}\n`);
+    return 1;
+  }
+}
+
+export function runList(json: boolean, io: Output): Promise<number> {
+  return guarded(io, async (home) => {
+    const entries = listApps(home);
+    io.out(json ? `${JSON.stringify(entries, null, 2)}\n` : formatTable(entries));
+    return 0;
+  });
+}
+
+export function runStop(name: string, io: Output): Promise<number> {
+  return guarded(io, async (home) => {
+    const targets: Checked[] = [];
+    if (name === 'all') {
+      for (const each of recordNames(home)) {
+        const record = readRecord(home, each);
+        if (record) targets.push(check(record));
+      }
+    } else {
+      const checked = find(home, name, io);
+      if (!checked) return UNKNOWN;
+      targets.push(checked);
+    }
+    const outcomes = await Promise.all(targets.map(async (checked) => [checked, await stopApp(home, checked)] as const));
+    let status = 0;
+    for (const [checked, outcome] of outcomes) {
+      const { name: each, childPid } = checked.record;
+      if (outcome === 'stopped') io.out(`stopped ${each}\n`);
+      else if (outcome === 'orphan-stopped') io.out(`stopped ${each} (its watchdog was gone; stopped the orphaned child pid ${childPid})\n`);
+      else if (outcome === 'timed-out') {
+        io.err(`keepalive: ${each}'s watchdog did not stop in time; killed it and its child\n`);
+        status = 1;
+      } else if (name !== 'all') io.out(`${each} was not running\n`);
+    }
+    return status;
+  });
+}
+
+export function runRestart(name: string, io: Output): Promise<number> {
+  return guarded(io, async (home) => {
+    const checked = find(home, name, io);
+    if (!checked) return UNKNOWN;
+    if (!checked.watchdogAlive) {
+      const orphan = checked.childAlive ? ` (its child pid ${checked.record.childPid} is orphaned: stop it, then start it again)` : '';
+      io.err(`keepalive: ${name} is not running${orphan}\n`);
+      return 1;
+    }
+    const record = await restartApp(home, checked);
+    if (!record) {
+      io.err(`keepalive: ${name} did not restart in time (see keepalive logs ${name})\n`);
+      return 1;
+    }
+    io.out(`restarted ${name}: child pid ${record.childPid}\n`);
+    return 0;
+  });
+}
+
+export function runLogs(name: string, lines: number, follow: boolean, io: Output): Promise<number> {
+  return guarded(io, async (home) => {
+    const checked = find(home, name, io);
+    if (!checked) return UNKNOWN;
+    const stop = new AbortController();
+    const end = (): void => stop.abort();
+    process.once('SIGINT', end);
+    process.once('SIGTERM', end);
+    try {
+      await showLogs(logFiles(checked.record), lines, follow, (text) => io.out(text), stop.signal);
+    } finally {
+      process.removeListener('SIGINT', end);
+      process.removeListener('SIGTERM', end);
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,113 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { descendantsOf, groupMembers, isAlive, readProcessTable, type ProcessEntry } from '../process-table.js';
+import { check, isSameProcess, readRecord, tryLock, writeRecord, type AppRecord, type Checked } from './state.js';
+
+/** How often the commands look at /proc and the records while they wait. */
+const POLL = 20;
+/** Grace on top of a watchdog's killTTL before `stop` stops waiting for it. */
+const STOP_GRACE = 10_000;
+
+/** Polls `done` until it is true or `ms` have passed; returns whether it became true. */
+export async function waitUntil(done: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (done()) return true;
+    if (Date.now() >= deadline) return false;
+    await delay(POLL);
+  }
+}
+
+function send(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Gone already (ESRCH) or not ours (EPERM): nothing more to do.
+  }
+}
+
+/** The living processes of a child's group and tree, the child itself included. */
+function groupAndTree(pid: number): ProcessEntry[] {
+  const table = readProcessTable();
+  const found = new Map<number, ProcessEntry>();
+  for (const entry of [...groupMembers(pid, table), ...descendantsOf(pid, table)]) found.set(entry.pid, entry);
+  return [...found.values()];
+}
+
+/**
+ * Stops a child whose watchdog is gone: SIGTERM to its process group (it leads one) and its
+ * descendants, SIGKILL to what is left after `ttl`. Checks the start time first, so that a pid
+ * the system has since given to another process is never signalled.
+ */
+export async function stopOrphan(pid: number, start: string, ttl: number): Promise<boolean> {
+  if (!isSameProcess(pid, start)) return true;
+  const tracked = groupAndTree(pid);
+  const left = (): ProcessEntry[] => tracked.filter(isAlive);
+  send(-pid, 'SIGTERM');
+  for (const entry of tracked) send(entry.pid, 'SIGTERM');
+  if (await waitUntil(() => left().length === 0, ttl)) return true;
+  send(-pid, 'SIGKILL');
+  for (const entry of left()) send(entry.pid, 'SIGKILL');
+  return waitUntil(() => left().length === 0, 5000);
+}
+
+/** Marks a dead watchdog's record stopped (under the name's lock, so a start is never undone). */
+function markStopped(home: string, record: AppRecord): void {
+  const release = tryLock(home, record.name);
+  if (!release) return;
+  try {
+    const now = readRecord(home, record.name);
+    if (now && now.watchdogPid === record.watchdogPid && now.watchdogStart === record.watchdogStart) {
+      writeRecord(home, { ...now, status: 'stopped', childPid: null, childStart: null, childStartedAt: null, updatedAt: Date.now() });
+    }
+  } finally {
+    release();
+  }
+}
+
+export type StopOutcome = 'stopped' | 'orphan-stopped' | 'not-running' | 'timed-out';
+
+/**
+ * Stops a named app and returns once its watchdog and child are gone. A living watchdog gets
+ * SIGTERM and stops its child its own way; an orphan is stopped here.
+ */
+export async function stopApp(home: string, checked: Checked): Promise<StopOutcome> {
+  const { record } = checked;
+  if (checked.watchdogAlive) {
+    send(record.watchdogPid, 'SIGTERM');
+    const gone = (): boolean =>
+      !isSameProcess(record.watchdogPid, record.watchdogStart) && !isSameProcess(record.childPid, record.childStart);
+    if (await waitUntil(gone, record.killTTL + STOP_GRACE)) return 'stopped';
+    // A watchdog that does not stop in time: stop both the hard way.
+    send(record.watchdogPid, 'SIGKILL');
+    if (record.childPid && record.childStart) await stopOrphan(record.childPid, record.childStart, 0);
+    markStopped(home, record);
+    return 'timed-out';
+  }
+  if (checked.childAlive && record.childPid && record.childStart) {
+    await stopOrphan(record.childPid, record.childStart, record.killTTL);
+    markStopped(home, record);
+    return 'orphan-stopped';
+  }
+  if (record.status !== 'stopped' && record.status !== 'gave-up') markStopped(home, record);
+  return 'not-running';
+}
+
+/**
+ * Asks a watchdog to restart its child (SIGUSR2) and waits until a new child runs. Returns the
+ * new record, or undefined if none came in time.
+ */
+export async function restartApp(home: string, checked: Checked): Promise<AppRecord | undefined> {
+  const { record } = checked;
+  send(record.watchdogPid, 'SIGUSR2');
+  let latest: AppRecord | undefined;
+  const restarted = (): boolean => {
+    try {
+      latest = readRecord(home, record.name);
+    } catch {
+      return false;
+    }
+    return latest !== undefined && latest.restarts > record.restarts && latest.status === 'running' &&
+      check(latest).childAlive;
+  };
+  return (await waitUntil(restarted, record.killTTL + STOP_GRACE)) ? latest : undefined;
+}

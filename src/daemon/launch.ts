@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync } from 'node:fs';
+import { stopOrphan, waitUntil } from './control.js';
+import { check, ensureHome, readRecord, tryLock, type AppRecord } from './state.js';
+
+/** The environment variable that tells a spawned `keepalive start` it is the named watchdog. */
+export const DAEMON_ENV = 'KEEPALIVE_DAEMON';
+
+/** How long a start waits for the name's lock held by another start. */
+const LOCK_WAIT = 15_000;
+/** How long a start waits for its watchdog to start the child. */
+const START_WAIT = 30_000;
+
+/** A start that cannot go ahead: one line for the user, exit status 1. */
+export class StartError extends Error {
+  override readonly name = 'StartError';
+}
+
+/**
+ * Claims a name for a new watchdog: takes its lock (waiting for another start of it to finish),
+ * refuses if its watchdog runs, and stops an orphaned child left by a killed watchdog, so that
+ * there is never a second copy. Returns the function that releases the lock.
+ */
+export async function claimName(home: string, name: string, say: (text: string) => void): Promise<() => void> {
+  ensureHome(home);
+  let release: (() => void) | undefined;
+  await waitUntil(() => (release = tryLock(home, name)) !== undefined, LOCK_WAIT);
+  if (!release) throw new StartError(`${name} is being started or stopped by another keepalive; try again`);
+  try {
+    const existing = readRecord(home, name);
+    if (existing) {
+      const checked = check(existing);
+      if (checked.watchdogAlive) {
+        throw new StartError(`${name} is already running (watchdog pid ${existing.watchdogPid}${existing.childPid ? `, child pid ${existing.childPid}` : ''}); stop it first`);
+      }
+      if (checked.childAlive && existing.childPid && existing.childStart) {
+        say(`stopping the orphaned child pid ${existing.childPid} of ${name} (its watchdog is gone)`);
+        if (!(await stopOrphan(existing.childPid, existing.childStart, existing.killTTL))) {
+          throw new StartError(`cannot stop the orphaned child pid ${existing.childPid} of ${name}`);
+        }
+      }
+    }
+    return release;
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+export interface LaunchRequest {
+  readonly home: string;
+  readonly name: string;
+  /** The bin to run: `node <bin> <argv...>`. */
+  readonly bin: string;
+  /** The command line as given; the watchdog reads it again, in the foreground. */
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  /** The watchdog's own stdout and stderr (its status lines). */
+  readonly watchdogLog: string;
+  /** A first run that lives this long has started; one that ends sooner failed at once. */
+  readonly settle: number;
+  readonly say: (text: string) => void;
+}
+
+/** The last non-empty line of a file, for a reason when the watchdog says nothing else. */
+function lastLine(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').at(-1)?.replace(/^\S+ keepalive: /, '') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts a detached watchdog for `name` and returns its record once its child has run for
+ * `settle` ms. Throws StartError if the name is taken, or if the watchdog gave up or its child
+ * ended at once (the watchdog is then stopped: a failed start leaves nothing running).
+ */
+export async function launch(request: LaunchRequest): Promise<AppRecord> {
+  const { home, name, say } = request;
+  const release = await claimName(home, name, say);
+  try {
+    const log = openSync(request.watchdogLog, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    const env = { ...process.env, KEEPALIVE_HOME: home, [DAEMON_ENV]: name };
+    const watchdog = (() => {
+      try {
+        return spawn(process.execPath, [request.bin, ...request.argv], {
+          cwd: request.cwd, env, detached: true, stdio: ['ignore', log, log],
+        });
+      } finally {
+        closeSync(log);
+      }
+    })();
+    let ended = false;
+    watchdog.on('exit', () => (ended = true));
+    watchdog.on('error', () => (ended = true));
+    watchdog.unref();
+    const pid = watchdog.pid;
+    if (pid === undefined) throw new StartError(`cannot start a watchdog for ${name}`);
+
+    let record: AppRecord | undefined;
+    let failure: string | undefined;
+    const settled = (): boolean => {
+      try {
+        record = readRecord(home, name);
+      } catch {
+        record = undefined; // Never half-written; unreadable only if someone else broke it.
+      }
+      const mine = record?.watchdogPid === pid ? record : undefined;
+      if (mine?.status === 'running' && mine.childStartedAt !== null && check(mine).childAlive) {
+        return Date.now() - mine.childStartedAt >= request.settle;
+      }
+      if (mine && (mine.status === 'waiting' || mine.status === 'gave-up' || mine.status === 'stopped')) {
+        failure = mine.reason ?? mine.status;
+        return true;
+      }
+      if (ended) {
+        failure = mine?.reason ?? lastLine(request.watchdogLog) ?? 'the watchdog ended at once';
+        return true;
+      }
+      return false;
+    };
+    if (!(await waitUntil(settled, START_WAIT))) failure = `the child did not start within ${START_WAIT / 1000} s`;
+    if (failure === undefined && record) return record;
+
+    // Failed: leave nothing running.
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // Gone already.
+    }
+    await waitUntil(() => ended, START_WAIT);
+    throw new StartError(`${name} failed to start: ${failure} (see keepalive logs ${name})`);
+  } finally {
+    release();
+  }
+}

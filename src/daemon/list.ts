@@ -1,0 +1,82 @@
+import { check, readRecord, recordNames, StateError, type Checked, type Status } from './state.js';
+
+/** One line of `list --json`. Pids are those of living processes only; uptime is in ms. */
+export interface ListEntry {
+  readonly name: string;
+  readonly status: Status | 'unreadable';
+  readonly watchdogPid: number | null;
+  readonly childPid: number | null;
+  readonly uptime: number | null;
+  readonly restarts: number;
+  readonly script: string | readonly string[];
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly logs: Readonly<Record<string, string | undefined>>;
+  readonly reason?: string;
+}
+
+/** Every record, checked against /proc. A record that cannot be read is listed as such. */
+export function listApps(home: string, now = Date.now()): ListEntry[] {
+  return recordNames(home).flatMap((name): ListEntry[] => {
+    let checked: Checked;
+    try {
+      const record = readRecord(home, name);
+      if (!record) return []; // Removed since the folder was read.
+      checked = check(record);
+    } catch (error) {
+      if (!(error instanceof StateError)) throw error;
+      return [{
+        name, status: 'unreadable', watchdogPid: null, childPid: null, uptime: null, restarts: 0, script: '', args: [],
+        cwd: '', logs: {}, reason: error.message,
+      }];
+    }
+    const { record, childAlive, watchdogAlive } = checked;
+    return [{
+      name,
+      status: checked.status,
+      watchdogPid: watchdogAlive ? record.watchdogPid : null,
+      childPid: childAlive ? record.childPid : null,
+      uptime: childAlive && record.childStartedAt !== null ? Math.max(0, now - record.childStartedAt) : null,
+      restarts: record.restarts,
+      script: record.script,
+      args: record.args,
+      cwd: record.cwd,
+      logs: record.logs,
+      ...(record.reason === undefined ? {} : { reason: record.reason }),
+    }];
+  });
+}
+
+/** `3d 4h`, `2h 5m`, `4m 10s`, `12s`. */
+export function formatUptime(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const [d, h, m] = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3600), Math.floor((s % 3600) / 60)];
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s % 60}s`;
+  return `${s}s`;
+}
+
+function scriptText(entry: ListEntry): string {
+  const script = typeof entry.script === 'string' ? entry.script : entry.script.join(' ');
+  return [script, ...entry.args].join(' ');
+}
+
+/** The table of `keepalive list`, or a line saying there is nothing. */
+export function formatTable(entries: readonly ListEntry[]): string {
+  if (entries.length === 0) return 'no apps (start one with keepalive start -d --name <name> <script>)\n';
+  const rows = [
+    ['NAME', 'STATUS', 'WATCHDOG', 'CHILD', 'UPTIME', 'RESTARTS', 'SCRIPT'],
+    ...entries.map((entry) => [
+      entry.name,
+      entry.status,
+      entry.watchdogPid === null ? '-' : String(entry.watchdogPid),
+      entry.childPid === null ? '-' : String(entry.childPid),
+      entry.uptime === null ? '-' : formatUptime(entry.uptime),
+      String(entry.restarts),
+      scriptText(entry),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n') + '\n';
+}

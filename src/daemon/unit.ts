@@ -1,0 +1,54 @@
+/** What `keepalive unit` puts in a systemd service unit. */
+export interface UnitSettings {
+  readonly description: string;
+  /** The whole command line of ExecStart: node, the bin, `start`, flags, the script and its arguments. */
+  readonly execStart: readonly string[];
+  readonly workingDirectory: string;
+  readonly user: string | undefined;
+  /** The watchdog's killTTL in ms: systemd must wait longer than this before its own SIGKILL. */
+  readonly killTTL: number;
+}
+
+/**
+ * One word of a unit file's command line: systemd splits on spaces and reads C-style escapes in
+ * double quotes, and expands `%` specifiers and `$` variables, so both are doubled.
+ */
+export function systemdWord(word: string): string {
+  const literal = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+  if (/^[A-Za-z0-9_\/.:,=+@%$-]+$/.test(literal)) return literal;
+  return `"${literal.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
+}
+
+/** A value on its own line (Description=, User=, WorkingDirectory=): no newlines, `%` doubled. */
+function value(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/%/g, '%%');
+}
+
+/**
+ * A service that runs keepalive in the foreground. KillMode=mixed: SIGTERM to keepalive alone,
+ * which stops the script its own way; SIGKILL to the whole cgroup only after TimeoutStopSec,
+ * set above killTTL. Restart=on-failure restarts keepalive itself if it dies or gives up.
+ */
+export function systemdUnit(settings: UnitSettings): string {
+  const timeout = Math.ceil(settings.killTTL / 1000) + 5;
+  return [
+    '[Unit]',
+    `Description=${value(settings.description)}`,
+    'After=network.target',
+    '',
+    '[Service]',
+    'Type=simple',
+    `ExecStart=${settings.execStart.map(systemdWord).join(' ')}`,
+    'ExecReload=/bin/kill -HUP $MAINPID',
+    `WorkingDirectory=${value(settings.workingDirectory)}`,
+    ...(settings.user === undefined ? [] : [`User=${value(settings.user)}`]),
+    'KillMode=mixed',
+    `TimeoutStopSec=${timeout}`,
+    'Restart=on-failure',
+    'RestartSec=1',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,102 @@
+import type { Monitor } from '../monitor.js';
+import { formatStatus, type StatusEvent } from '../events.js';
+import { startTimeOf, writeRecord, type AppRecord, type RecordedStatus } from './state.js';
+
+/** What a named watchdog records about itself besides what the Monitor tells it. */
+export interface RecordSettings {
+  readonly home: string;
+  readonly name: string;
+  readonly script: string | readonly string[];
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly logs: AppRecord['logs'];
+  readonly killTTL: number;
+  /** Where a record that cannot be written is reported (the watchdog's stderr). */
+  readonly warn: (text: string) => void;
+}
+
+/** The status a record shows after a status event; undefined keeps the current one. */
+function statusAfter(event: StatusEvent, monitor: Monitor): RecordedStatus | undefined {
+  switch (event.type) {
+    case 'started':
+      return 'running';
+    case 'exited':
+    case 'spawn-failed':
+      return monitor.state === 'stopping' ? 'stopping' : 'waiting';
+    case 'restarting':
+      return event.delay > 0 ? 'waiting' : undefined;
+    case 'stopping':
+      return monitor.state === 'stopping' ? 'stopping' : undefined;
+    case 'gave-up':
+      return 'gave-up';
+    case 'stopped':
+      return 'stopped';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Keeps the record of a named watchdog up to date: written now ("starting"), then at each status
+ * event, atomically, so that `list`, `stop` and a waiting `start -d` always read a whole record.
+ * Returns the function that stops listening.
+ */
+export function keepRecord(monitor: Monitor, settings: RecordSettings): () => void {
+  const { home, name, warn } = settings;
+  let record: AppRecord = {
+    name,
+    watchdogPid: process.pid,
+    watchdogStart: startTimeOf(process.pid) ?? '',
+    childPid: null,
+    childStart: null,
+    childStartedAt: null,
+    script: settings.script,
+    args: settings.args,
+    cwd: settings.cwd,
+    logs: settings.logs,
+    killTTL: settings.killTTL,
+    restarts: 0,
+    status: 'starting',
+    updatedAt: Date.now(),
+  };
+  let failed = false;
+  const save = (changes: Partial<AppRecord>): void => {
+    record = { ...record, ...changes, updatedAt: Date.now() };
+    try {
+      writeRecord(home, record);
+      failed = false;
+    } catch (error) {
+      // Reported once per failure streak; the watchdog keeps its child running regardless.
+      if (!failed) warn(`cannot write the record of ${name}: ${(error as Error).message}`);
+      failed = true;
+    }
+  };
+  save({});
+
+  const onStatus = (event: StatusEvent): void => {
+    const changes: { -readonly [K in keyof AppRecord]?: AppRecord[K] } = {};
+    const status = statusAfter(event, monitor);
+    if (status) changes.status = status;
+    if (event.type === 'started') {
+      changes.childPid = event.pid;
+      changes.childStart = startTimeOf(event.pid) ?? null;
+      changes.childStartedAt = Date.now();
+      changes.restarts = event.run - 1;
+    } else if (event.type === 'exited' || event.type === 'stopped' || event.type === 'gave-up') {
+      changes.childPid = null;
+      changes.childStart = null;
+      changes.childStartedAt = null;
+    }
+    if (event.type === 'exited' || event.type === 'spawn-failed') changes.reason = formatStatus(event);
+    // "gave up after 3 runs (spinning): exited with code 1 after 5 ms"
+    if (event.type === 'gave-up') changes.reason = record.reason ? `${formatStatus(event)}: ${record.reason}` : formatStatus(event);
+    save(changes);
+  };
+  const onError = (error: Error): void => save({ reason: error.message });
+  monitor.on('status', onStatus);
+  monitor.on('error', onError);
+  return () => {
+    monitor.removeListener('status', onStatus);
+    monitor.removeListener('error', onError);
+  };
+}
