@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync } from 'node:fs';
 import { stopOrphan, waitUntil } from './control.js';
-import { check, ensureHome, readRecord, tryLock, type AppRecord } from './state.js';
+import { check, ensureHome, readRecord, StateError, tryLock, type AppRecord } from './state.js';
 
 /** The environment variable that tells a spawned `keepalive start` it is the named watchdog. */
 export const DAEMON_ENV = 'KEEPALIVE_DAEMON';
@@ -27,7 +27,14 @@ export async function claimName(home: string, name: string, say: (text: string) 
   await waitUntil(() => (release = tryLock(home, name)) !== undefined, LOCK_WAIT);
   if (!release) throw new StartError(`${name} is being started or stopped by another keepalive; try again`);
   try {
-    const existing = readRecord(home, name);
+    let existing: AppRecord | undefined;
+    try {
+      existing = readRecord(home, name);
+    } catch (error) {
+      // Records are only ever replaced whole, so this one was put there by hand: it is replaced.
+      if (!(error instanceof StateError)) throw error;
+      say(`replacing ${error.message.replace(/^cannot read /, '')}`);
+    }
     if (existing) {
       const checked = check(existing);
       if (checked.watchdogAlive) {
