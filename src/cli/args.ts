@@ -231,6 +231,9 @@ function parseStart(argv: readonly string[]): Command {
 }
 
 function checkName(label: string, value: string): string {
+  if (/\.(c|m)?(js|ts)$|\.json$/i.test(value)) {
+    throw new UsageError(`${label}: ${JSON.stringify(value)} is a script, not a name (did you mean keepalive start ${value}?)`);
+  }
   if (!isValidName(value)) {
     throw new UsageError(`${label}: expected a name of letters, digits, ".", "_" and "-" (not starting with "." or "-"), got ${JSON.stringify(value)}`);
   }

@@ -3,6 +3,9 @@
 const USAGE = 'keepalive start [options] <script | config.json> [script args...]';
 
 export const GENERAL_HELP = `Usage: ${USAGE}
+       keepalive start -d [--name <name>] [options] <script> [script args...]
+       keepalive list [--json] | stop <name|all> | restart <name> | logs <name> [-n N] [-f]
+       keepalive unit [--user <user>] [options] <script> [script args...]
        keepalive help start | --help | --version
 
 Keeps one process running in the foreground: restarts it by forever's rules, stops it like
@@ -10,7 +13,15 @@ systemd (SIGTERM, then SIGKILL to what is left) and loses none of its output.
 
 Commands:
   start      run a script (or the script of a JSON config file) until stopped or given up
+  list, ls   named apps: status, pids, uptime, restarts (--json for an array)
+  stop       stop a named app (or all), waiting until its watchdog and child are gone
+  restart    restart a named app's script
+  logs       the last lines of a named app's logs (-n N, default 20; -f to follow)
+  unit       print a systemd service that runs this start in the foreground
   help       this text; "help start" lists every option of start
+
+Each named app has its own watchdog (no central daemon); their records are in
+$KEEPALIVE_HOME (default ~/.keepalive).
 
 Run "keepalive help start" for the options, signals and exit statuses.
 `;
@@ -46,6 +57,12 @@ Process
       --env <KEY=VALUE>       set a variable for the script (repeatable)
       --hideEnv <NAME>        remove a variable from the script's environment (repeatable)
       --fork                  open an IPC channel to the script
+
+Named apps
+  -d, --daemon                run detached; returns once the script runs (exit 0) or failed (1)
+      --name <name>           the app's name for list, stop, restart, logs (default: the
+                              script's base name); without -d, a named foreground run
+      --user <user>           (unit only) the User= of the systemd service
 
 Stopping
       --killSignal <signal>   the signal a stop sends first (default SIGTERM)

@@ -45,8 +45,11 @@ export interface AppRecord {
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/;
 
 export function isValidName(name: string): boolean {
-  return NAME.test(name);
+  return NAME.test(name) && !SCRIPT.test(name);
 }
+
+/** A name never ends like a script, so that `restart app.js` is caught as a mix-up. */
+const SCRIPT = /\.(c|m)?(js|ts)$|\.json$/i;
 
 /** `$KEEPALIVE_HOME`, or `~/.keepalive`. */
 export function homeFolder(env: NodeJS.ProcessEnv = process.env): string {
