@@ -114,7 +114,7 @@ test('usage errors exit 2 with one line, start nothing and create no file', asyn
     [['start', '-l', 'all.log', '--env', 'KEY', fixture('cli-ready.js')], /--env: expected KEY=VALUE, got "KEY"/],
     [['start', '-o', 'out.log', '--wat', fixture('cli-ready.js')], /unknown option --wat/],
     [['start', '-o', 'out.log'], /missing the script/],
-    [['restart', 'app.js'], /unknown command "restart"/],
+    [['restart', 'app.js'], /restart: "app\.js" is a script, not a name/],
     [[], /missing command/],
   ];
   for (const [argv, pattern] of cases) {
