@@ -153,12 +153,11 @@ const SPAWN_WITH_NAMES = ['uid', 'gid', 'argv0', 'windowsHide', 'windowsVerbatim
 
 /** Shows a bad value in a message: short, and unambiguous about its type. */
 export function showValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
   if (typeof value === 'function') return 'a function';
   try {
-    const text = JSON.stringify(value);
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
   } catch {
     return Object.prototype.toString.call(value);
   }
