@@ -1,8 +1,11 @@
 import { packageFile } from './package-files.js';
+import { RUN_TAG } from './stop-processes.js';
 
 export interface EnvSettings {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly hideEnv: readonly string[];
+  /** Marks every process of this monitor's children (see stop-processes.ts). */
+  readonly runTag: string;
 }
 
 /** Quotes a path for NODE_OPTIONS, which reads double-quoted words with backslash escapes. */
@@ -24,6 +27,7 @@ export function childEnv(settings: EnvSettings, readsPipes: boolean): Record<str
   }
   // Set by the preload itself in the first node process; never inherited from an outer keepalive.
   delete env.KEEPALIVE_PIPES;
+  env[RUN_TAG] = settings.runTag;
   if (readsPipes) {
     const preload = `--require ${quoteForNodeOptions(packageFile('preload', 'blocking-stdio.cjs'))}`;
     env.NODE_OPTIONS = env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ${preload}` : preload;

@@ -18,6 +18,8 @@ export interface RunSettings {
   readonly plan: OutputPlan;
   readonly files: OutputFiles;
   readonly stop: StopSettings;
+  /** The tag in the child's environment that its descendants inherit. */
+  readonly runTag: string;
   readonly onStdout: (chunk: Buffer) => void;
   readonly onStderr: (chunk: Buffer) => void;
   readonly onMessage: (message: unknown) => void;
@@ -92,7 +94,7 @@ export class ChildRun {
       );
       const exited = new Promise<void>((done) => child.once('exit', () => done()));
       if (child.pid === undefined) return;
-      this.#target = { pid: child.pid, hasExited: () => this.#exited, exited };
+      this.#target = { pid: child.pid, hasExited: () => this.#exited, exited, runTag: settings.runTag };
       child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
         this.#exited = true;
         const uptime = Math.round(performance.now() - this.#startedAt);

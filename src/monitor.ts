@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import cluster from 'node:cluster';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -59,6 +60,8 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   #spinsInARow = 0;
   #lastExit: ExitInfo | undefined;
   #closeWatcher: (() => Promise<void>) | undefined;
+  /** Unique to this monitor: found in the environment of everything its children started. */
+  readonly #runTag = `${process.pid}-${randomUUID()}`;
 
   constructor(script: string | readonly string[], options: MonitorOptions = {}) {
     super();
@@ -265,7 +268,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       args: o.args,
       spawnOptions: {
         cwd: o.cwd,
-        env: childEnv(o, Object.keys(plan.pipes).length > 0),
+        env: childEnv({ ...o, runTag: this.#runTag }, Object.keys(plan.pipes).length > 0),
         // Its own process group (and session), so that a stop reaches everything it started.
         detached: true,
         windowsHide: true,
@@ -273,6 +276,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       },
       plan,
       files: this.#files,
+      runTag: this.#runTag,
       stop: {
         signal: o.killSignal,
         ttl: o.killTTL,

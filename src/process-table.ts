@@ -71,3 +71,41 @@ export function isAlive(entry: ProcessEntry): boolean {
   const now = readProcess(entry.pid);
   return now !== undefined && now.startTime === entry.startTime && !now.zombie;
 }
+
+let knownPidMax: number | undefined;
+
+function pidMax(): number {
+  try {
+    knownPidMax ??= Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1')) || 32768;
+  } catch {
+    knownPidMax = 32768;
+  }
+  return knownPidMax;
+}
+
+/**
+ * The living processes whose environment carries `NAME=value`: descendants that left the tree
+ * (a double fork, or setsid after their parent died) still inherit it, unless they clear it.
+ * Only pids above `startedAfter` are read: a descendant of that process is newer. Other users'
+ * environments cannot be read and are passed over.
+ */
+export function processesWithEnv(name: string, value: string, startedAfter: number): ProcessEntry[] {
+  const needle = `${name}=${value}\0`;
+  const found: ProcessEntry[] = [];
+  // Pids grow until they wrap around at pid_max: near the top, any pid may be newer.
+  const from = startedAfter > pidMax() * 0.9 ? 0 : startedAfter;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid <= from || pid === process.pid) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    if (!environ.startsWith(needle) && !environ.includes(`\0${needle}`)) continue;
+    const process_ = readProcess(pid);
+    if (process_ && !process_.zombie) found.push(process_);
+  }
+  return found;
+}

@@ -1,6 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import treeKill from 'tree-kill';
-import { descendantsOf, groupMembers, hasProcTable, isAlive, readProcessTable, type ProcessEntry } from './process-table.js';
+import {
+  descendantsOf,
+  groupMembers,
+  hasProcTable,
+  isAlive,
+  processesWithEnv,
+  readProcessTable,
+  type ProcessEntry,
+} from './process-table.js';
 
 /** The child to stop. It leads its own process group, so its pid is also the group's id. */
 export interface StopTarget {
@@ -9,7 +17,12 @@ export interface StopTarget {
   readonly hasExited: () => boolean;
   /** Settles when the child's own `exit` event fires. */
   readonly exited: Promise<unknown>;
+  /** The value of KEEPALIVE_RUN in its environment, which its descendants inherit. */
+  readonly runTag?: string;
 }
+
+/** The variable that marks every process of a monitor's child, wherever it went. */
+export const RUN_TAG = 'KEEPALIVE_RUN';
 
 export interface StopSettings {
   /** The first signal; SIGKILL follows after `ttl` ms for whatever is left. */
@@ -56,8 +69,12 @@ function survivors(target: StopTarget, tracked: readonly ProcessEntry[]): number
 
 /** Everything to signal: the group, and with killTree the descendants outside it. */
 function snapshot(target: StopTarget, killTree: boolean): ProcessEntry[] {
-  if (!hasProcTable || !killTree || target.hasExited()) return [];
-  return descendantsOf(target.pid, readProcessTable()).filter((entry) => entry.pgid !== target.pid);
+  if (!hasProcTable || !killTree) return [];
+  const found = new Map<number, ProcessEntry>();
+  if (!target.hasExited()) for (const entry of descendantsOf(target.pid, readProcessTable())) found.set(entry.pid, entry);
+  // What left the tree: found by the tag it inherited, even after its parent died.
+  if (target.runTag) for (const entry of processesWithEnv(RUN_TAG, target.runTag, target.pid)) found.set(entry.pid, entry);
+  return [...found.values()].filter((entry) => entry.pgid !== target.pid);
 }
 
 function signalAll(target: StopTarget, tracked: readonly ProcessEntry[], killTree: boolean, signal: NodeJS.Signals | number): void {
@@ -87,8 +104,8 @@ async function waitForSurvivors(target: StopTarget, tracked: readonly ProcessEnt
  * Also used after the child exited on its own, to clear what it left behind in its group.
  */
 export async function stopProcesses(target: StopTarget, settings: StopSettings): Promise<void> {
-  if (target.hasExited() && !groupExists(target.pid)) return;
   let tracked = snapshot(target, settings.killTree);
+  if (target.hasExited() && tracked.length === 0 && !groupExists(target.pid)) return;
   signalAll(target, tracked, settings.killTree, settings.signal);
   if (settings.signal === 'SIGKILL' || settings.signal === 9) {
     await waitForSurvivors(target, tracked, KILL_WAIT);

@@ -64,7 +64,7 @@ test('a log folder that is missing, or a file, is a LOG_PATH error at start(), n
   assert.deepEqual(liveChildren('torture-graceful.js'), []);
 });
 
-test('a pidFile whose "folder" is a regular file is a LOG_PATH error at start(); no child runs', { todo: 'start() runs the child; the pid file fails later: see notes/torture.md' }, async () => {
+test('a pidFile whose "folder" is a regular file is a LOG_PATH error at start(); no child runs', async () => {
   const dir = tempDir();
   const notAFolder = path.join(dir, 'plain-file');
   writeFileSync(notAFolder, '');
@@ -443,7 +443,7 @@ test('stdout and stderr interleaved in logFile with timestamps: whole lines, nev
 });
 
 for (const timestamp of [false, true]) {
-  test(`logFile: a status line after output without a final newline starts on a line of its own (timestamp: ${timestamp})`, { todo: 'the "exited" line is glued to the partial last line: see notes/torture.md' }, async () => {
+  test(`logFile: a status line after output without a final newline starts on a line of its own (timestamp: ${timestamp})`, async () => {
     const logFile = path.join(tempDir(), 'all.log');
     await writeAll({ options: { logFile, timestamp }, lockstep: true }, [{ stream: 'stdout', data: Buffer.from('last words') }], undefined);
     const log = readFileSync(logFile, 'utf8');

@@ -104,7 +104,7 @@ test('orphans a crashed child left in its group are gone before the next start',
   assert.deepEqual(trees.flatMap((pids) => pids.slice(0, 3)).filter(isRunning), []);
 });
 
-test('orphans a crashed child left outside its group (setsid) are gone before the next start', { ...onLinux, todo: 'the setsid part of a crashed child survives: see notes/torture.md' }, async () => {
+test('orphans a crashed child left outside its group (setsid) are gone before the next start', { ...onLinux }, async () => {
   const monitor = new Monitor([process.execPath, fixture('torture-tree.js'), 'crash'], { silent: true, killTTL: 200, max: 2 });
   const trees: number[][] = [];
   const atRestart: string[] = [];
