@@ -74,6 +74,19 @@ function nameOf(command: StartCommand, io: Io): string | undefined {
   return name;
 }
 
+/** The exit status of a plan that could not be made: a bad config file (1) or bad options (2). */
+function planFailure(error: unknown, io: Io): number {
+  if (error instanceof ConfigError) {
+    io.err(`keepalive: ${error.message}\n`);
+    return EXIT.startFailed;
+  }
+  if (error instanceof KeepaliveError && error.code === 'INVALID_OPTION') {
+    io.err(`keepalive: ${error.message} (see keepalive --help)\n`);
+    return EXIT.usage;
+  }
+  throw error;
+}
+
 /** The plan of a start, checked as the Monitor would check it, or the exit status of a bad one. */
 function prepare(command: StartCommand, io: Io): StartPlan | number {
   try {
@@ -81,15 +94,7 @@ function prepare(command: StartCommand, io: Io): StartPlan | number {
     resolveOptions(plan.script, plan.options);
     return plan;
   } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(`keepalive: ${error.message}\n`);
-      return EXIT.startFailed;
-    }
-    if (error instanceof KeepaliveError && error.code === 'INVALID_OPTION') {
-      io.err(`keepalive: ${error.message} (see keepalive --help)\n`);
-      return EXIT.usage;
-    }
-    throw error;
+    return planFailure(error, io);
   }
 }
 
@@ -163,15 +168,7 @@ async function start(command: StartCommand, io: Io): Promise<number> {
     if (detached !== undefined) plan = { ...plan, options: detachedOptions(plan.options, home, detached) };
     monitor = new Monitor(plan.script, plan.options);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(`keepalive: ${error.message}\n`);
-      return EXIT.startFailed;
-    }
-    if (error instanceof KeepaliveError && error.code === 'INVALID_OPTION') {
-      io.err(`keepalive: ${error.message} (see keepalive --help)\n`);
-      return EXIT.usage;
-    }
-    throw error;
+    return planFailure(error, io);
   }
 
   if (!plan.quiet) monitor.on('status', (event) => statusLine(io, formatStatus(event)));
