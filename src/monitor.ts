@@ -60,6 +60,8 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   #spinsInARow = 0;
   #lastExit: ExitInfo | undefined;
   #closeWatcher: (() => Promise<void>) | undefined;
+  /** The child's environment, made once per start(): copying process.env is slow. */
+  readonly #envs = new Map<boolean, Record<string, string | undefined>>();
   /** Unique to this monitor: found in the environment of everything its children started. */
   readonly #runTag = `${process.pid}-${randomUUID()}`;
 
@@ -144,6 +146,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.#stopped = undefined;
     this.#pastEnds = [];
     this.#spinsInARow = 0;
+    this.#envs.clear();
 
     if (missing) {
       // Reported after start() returns, so that listeners attached in the same tick hear it.
@@ -268,7 +271,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       args: o.args,
       spawnOptions: {
         cwd: o.cwd,
-        env: childEnv({ ...o, runTag: this.#runTag }, Object.keys(plan.pipes).length > 0),
+        env: this.#env(Object.keys(plan.pipes).length > 0),
         // Its own process group (and session), so that a stop reaches everything it started.
         detached: true,
         windowsHide: true,
@@ -405,6 +408,15 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       },
       (error) => this.#reportError(new KeepaliveError('WATCH_FAILED', `watch: ${error.message}`, { cause: error })),
     );
+  }
+
+  #env(readsPipes: boolean): Record<string, string | undefined> {
+    let env = this.#envs.get(readsPipes);
+    if (!env) {
+      env = childEnv({ ...this.#options, runTag: this.#runTag }, readsPipes);
+      this.#envs.set(readsPipes, env);
+    }
+    return env;
   }
 
   #missingScript(): string | undefined {

@@ -72,15 +72,27 @@ export function isAlive(entry: ProcessEntry): boolean {
   return now !== undefined && now.startTime === entry.startTime && !now.zombie;
 }
 
-let knownPidMax: number | undefined;
+/** Above this many, listing /proc is cheaper than trying each pid. */
+const MAX_PIDS_TO_TRY = 512;
 
-function pidMax(): number {
+/**
+ * Pids given out after `pid`, some of them gone already. Pids grow until they wrap around; the
+ * kernel's last pid usually says that few or none came since, which spares listing /proc.
+ */
+function pidsNewerThan(pid: number): number[] {
+  let last = NaN;
   try {
-    knownPidMax ??= Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1')) || 32768;
+    last = Number(readFileSync('/proc/sys/kernel/ns_last_pid', 'latin1'));
   } catch {
-    knownPidMax = 32768;
+    // An older kernel: list /proc.
   }
-  return knownPidMax;
+  if (Number.isInteger(last) && last >= pid && last - pid <= MAX_PIDS_TO_TRY) {
+    return Array.from({ length: last - pid }, (_, index) => pid + 1 + index);
+  }
+  const wrapped = Number.isInteger(last) && last < pid;
+  return readdirSync('/proc')
+    .map(Number)
+    .filter((candidate) => Number.isInteger(candidate) && (wrapped || candidate > pid));
 }
 
 /**
@@ -92,11 +104,8 @@ function pidMax(): number {
 export function processesWithEnv(name: string, value: string, startedAfter: number): ProcessEntry[] {
   const needle = `${name}=${value}\0`;
   const found: ProcessEntry[] = [];
-  // Pids grow until they wrap around at pid_max: near the top, any pid may be newer.
-  const from = startedAfter > pidMax() * 0.9 ? 0 : startedAfter;
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid <= from || pid === process.pid) continue;
+  for (const pid of pidsNewerThan(startedAfter)) {
+    if (pid === process.pid) continue;
     let environ: string;
     try {
       environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
