@@ -1,14 +1,11 @@
 import type { GiveUpReason, RestartReason } from './events.js';
+import type { ResolvedOptions } from './options.js';
 
 /** The options the restart rule reads. */
-export interface RestartRules {
-  readonly max: number;
-  readonly minUptime: number;
-  readonly spinSleepTime: number | undefined;
-  readonly maxSpinSleepTime: number | undefined;
-  readonly restartWindow: number | undefined;
-  readonly stopExitCodes: readonly number[];
-}
+export type RestartRules = Pick<
+  ResolvedOptions,
+  'max' | 'minUptime' | 'spinSleepTime' | 'maxSpinSleepTime' | 'restartWindow' | 'stopExitCodes'
+>;
 
 /** What the monitor knows when a run ends. Plain data: no processes, no clocks. */
 export interface RunEnd {
