@@ -6,6 +6,7 @@ import { ConfigError, planStart } from '../src/cli/config.js';
 import { main, type Io } from '../src/cli.js';
 import { KeepaliveError, resolveOptions } from '../src/index.js';
 import { tempDir } from './helpers.js';
+import { random } from './stress/torture-kit.js';
 
 function start(...argv: string[]) {
   const command = parseArgs(['start', ...argv]);
@@ -151,16 +152,6 @@ test('main: help and version go to stdout with exit 0', async () => {
   assert.match(version.out, /^\d+\.\d+\.\d+\n$/);
 });
 
-/** A small seeded generator (mulberry32), so that a failing vector can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Words that parsers trip over: flags, half flags, numbers, odd values, unicode. */
 const WORDS = [

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { FLAGS } from '../src/cli/args.js';
 import { fixture, root, tempDir } from './helpers.js';
 import { runBin, statusLines } from './cli-helpers.js';
+import { random } from './stress/torture-kit.js';
 
 test('a crashing script is retried, then keepalive gives up with its exit code', async () => {
   const run = runBin(['start', '-m', '3', '--spinSleepTime', '0', fixture('cli-exit.js'), '7']);
@@ -140,16 +141,6 @@ test('--help, help start and --version through the bin', async () => {
   assert.equal(version.stdout(), `${expected}\n`);
 });
 
-/** mulberry32: a small seeded generator, so that a failing vector can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('fuzz through the bin: 40 random command lines end in 0, 1 or 2 without a stack trace', async () => {
   // No -c, and -m 1 in front: whatever a vector starts (an empty log file it created can be

@@ -80,10 +80,9 @@ test('stop() with killTree: a graceful stop of a tree reaches the setsid part wi
   assert.ok(performance.now() - started < 5000, 'no wait for killTTL');
 });
 
-test('orphans a crashed child left in its group are gone before the next start', onLinux, async () => {
-  const monitor = new Monitor([process.execPath, fixture('torture-tree.js'), 'crash'], { silent: true, killTTL: 200, max: 3 });
+/** The pids each run of torture-tree.js reports ("ready <pids>"), recorded for the clean-up too. */
+function collectTrees(monitor: Monitor): number[][] {
   const trees: number[][] = [];
-  const atRestart: string[] = [];
   monitor.on('stdout', (chunk: Buffer) => {
     for (const match of chunk.toString().matchAll(/ready ([\d ]+)/g)) {
       const pids = (match[1] as string).trim().split(' ').map(Number);
@@ -91,6 +90,13 @@ test('orphans a crashed child left in its group are gone before the next start',
       trees.push(pids);
     }
   });
+  return trees;
+}
+
+test('orphans a crashed child left in its group are gone before the next start', onLinux, async () => {
+  const monitor = new Monitor([process.execPath, fixture('torture-tree.js'), 'crash'], { silent: true, killTTL: 200, max: 3 });
+  const trees = collectTrees(monitor);
+  const atRestart: string[] = [];
   monitor.on('restart', () => {
     // The group members of every earlier run (pids 1 and 2 of each tree).
     const orphans = trees.flatMap((pids) => pids.slice(1, 3));
@@ -106,15 +112,8 @@ test('orphans a crashed child left in its group are gone before the next start',
 
 test('orphans a crashed child left outside its group (setsid) are gone before the next start', { ...onLinux }, async () => {
   const monitor = new Monitor([process.execPath, fixture('torture-tree.js'), 'crash'], { silent: true, killTTL: 200, max: 2 });
-  const trees: number[][] = [];
+  const trees = collectTrees(monitor);
   const atRestart: string[] = [];
-  monitor.on('stdout', (chunk: Buffer) => {
-    for (const match of chunk.toString().matchAll(/ready ([\d ]+)/g)) {
-      const pids = (match[1] as string).trim().split(' ').map(Number);
-      pids.forEach((pid) => leftovers.add(pid));
-      trees.push(pids);
-    }
-  });
   monitor.on('restart', () => atRestart.push(trees.flat().filter(isRunning).join(',') || 'none'));
   const done = nextEvent(monitor, 'exit');
   monitor.start();
