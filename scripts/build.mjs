@@ -1,6 +1,6 @@
 // Builds the ESM and CommonJS copies of the library from one source tree.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -9,6 +9,12 @@ const compile = (project) => execFileSync(process.execPath, [tsc, '-p', project]
 
 rmSync('dist', { recursive: true, force: true });
 compile('tsconfig.json');
+
+// The timestamping loop, from WebAssembly text to the binary that line-stamper.ts loads.
+const wabt = await (await import('wabt')).default();
+const stamper = wabt.parseWat('line-stamper.wat', readFileSync('src/line-stamper.wat', 'utf8'), { simd: true, bulk_memory: true });
+writeFileSync('dist/line-stamper.wasm', stamper.toBinary({}).buffer);
+stamper.destroy();
 
 // The CommonJS copy: the library without the (ESM-only) CLI, and with the one module that
 // finds the package's own files through __dirname, since import.meta exists only in ESM.

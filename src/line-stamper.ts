@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { packageFile } from './package-files.js';
+
 /** A line longer than this is written in parts (the first with the time) so memory stays bounded. */
 export const MAX_HELD_LINE = 1024 * 1024;
 
@@ -22,83 +25,131 @@ function wholeCharacters(buffer: Buffer): number {
  * line or inside a character; a partial line waits for its end, so each line gets exactly one
  * time and two streams that share a file never mix inside a line. Without the prefixes, the
  * bytes are exactly those the child wrote.
+ *
+ * What is ready goes to `write`, possibly in several parts for one chunk, each in memory that
+ * is reused afterwards: `write` must write it (or copy it) before it returns.
  */
 export class LineStamper {
   #held: Buffer[] = [];
   #heldLength = 0;
-  /** The line being held was already started on disk (it was too long to hold whole). */
-  #continuing = false;
+  readonly #write: (bytes: Buffer) => void;
   readonly #now: () => Date;
-  /** Reused for each chunk's stamped copy. */
-  #scratch = Buffer.allocUnsafe(0);
+  readonly #machine = new StampMachine();
 
-  constructor(now: () => Date = () => new Date()) {
+  constructor(write: (bytes: Buffer) => void, now: () => Date = () => new Date()) {
+    this.#write = write;
     this.#now = now;
   }
 
-  /** Takes a chunk and returns what can be written now, or undefined when it is all held. The
-   * result may share memory with the next one: write it (or copy it) before the next call. */
-  push(chunk: Buffer): Buffer | undefined {
+  /** Takes a chunk and writes the lines it completes. */
+  push(chunk: Buffer): void {
     const lastNewline = chunk.lastIndexOf(NEWLINE);
-    if (lastNewline === -1) return this.#hold(chunk);
-
-    const rest = chunk.subarray(lastNewline + 1);
-    const complete = this.#take(chunk.subarray(0, lastNewline + 1));
-    if (rest.length > 0) this.#hold(Buffer.from(rest));
-    return complete;
-  }
-
-  /** The last partial line, written as it is when the child ends. */
-  flush(): Buffer | undefined {
-    if (this.#heldLength === 0) return undefined;
-    return this.#take(Buffer.alloc(0));
-  }
-
-  #prefix(): string {
-    return `${this.#now().toISOString()} `;
-  }
-
-  /** Prefixes the held bytes plus `lines`, which end with a newline (or are empty on flush). */
-  #take(lines: Buffer): Buffer {
-    const head = this.#held.length > 0 ? Buffer.concat([...this.#held, lines]) : lines;
-    const firstPrefix = this.#continuing ? '' : undefined;
+    if (lastNewline === -1) {
+      this.#hold(chunk);
+      return;
+    }
+    this.#stamp([...this.#held, chunk.subarray(0, lastNewline + 1)]);
     this.#held = [];
     this.#heldLength = 0;
-    this.#continuing = false;
-    const prefix = this.#prefix();
-    // Room for the stamps of up to one line per 32 bytes; denser output allocates its own.
-    const room = head.length + Math.ceil(head.length / 32 + 1) * prefix.length;
-    if (this.#scratch.length < room) this.#scratch = Buffer.allocUnsafe(Math.max(room, 2 * this.#scratch.length));
-    return stampLines(head, prefix, firstPrefix ?? prefix, this.#scratch);
+    // A copy: the rest may wait long, and should not keep the whole chunk alive.
+    if (lastNewline + 1 < chunk.length) this.#hold(Buffer.from(chunk.subarray(lastNewline + 1)));
   }
 
-  #hold(part: Buffer): Buffer | undefined {
+  /** Writes the last partial line as it is; called when the child ends. */
+  flush(): void {
+    if (this.#heldLength === 0) return;
+    this.#stamp(this.#held);
+    this.#held = [];
+    this.#heldLength = 0;
+  }
+
+  #hold(part: Buffer): void {
     this.#held.push(part);
     this.#heldLength += part.length;
-    if (this.#heldLength < MAX_HELD_LINE) return undefined;
+    if (this.#heldLength < MAX_HELD_LINE) return;
 
     const all = Buffer.concat(this.#held);
     const cut = wholeCharacters(all);
-    const out = Buffer.concat([Buffer.from(this.#continuing ? '' : this.#prefix()), all.subarray(0, cut)]);
+    this.#stamp([all.subarray(0, cut)]);
     const tail = all.subarray(cut);
     this.#held = tail.length > 0 ? [Buffer.from(tail)] : [];
     this.#heldLength = tail.length;
-    this.#continuing = true;
-    return out;
+  }
+
+  /** Writes `parts` as one text with the time before each line; all its lines get one time. */
+  #stamp(parts: readonly Buffer[]): void {
+    const prefix = `${this.#now().toISOString()} `;
+    for (const part of parts) {
+      for (let offset = 0; offset < part.length; ) {
+        offset += this.#machine.load(part.subarray(offset));
+        if (this.#machine.full) this.#write(this.#machine.stamp(prefix));
+      }
+    }
+    if (!this.#machine.empty) this.#write(this.#machine.stamp(prefix));
   }
 }
 
+/** Input is stamped in pieces of at most this many bytes: a pipe's chunk, plus a held line's start. */
+const PIECE = 128 * 1024;
+/** Room for the prefix: an ISO-8601 time is at most 27 characters, then a space. */
+const PREFIX_ROOM = 32;
+
+/** The parts of the WebAssembly API used here (its full types come with the DOM library only). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { readonly exports: object };
+};
+
+interface StampExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  stamp(source: number, length: number, target: number, prefix: number, prefixLength: number, atLineStart: number): number;
+}
+
+let stampModule: object | undefined;
+
 /**
- * Puts `prefix` before each line of `text` (whose last line may lack its newline), into `into`
- * when it is large enough. The work is done on a latin1 string, which maps every byte to one
- * character and back, so any bytes (binary, UTF-8, NUL) survive exactly, and the search runs in
- * the engine's native code. Writing into a reused buffer spares an allocation per chunk.
+ * The compiled loop of line-stamper.wat, with its own memory: the prefix, then one piece of
+ * input, then room for the piece's stamped copy (a prefix after every byte, at worst). It
+ * remembers whether the next byte starts a line.
  */
-function stampLines(text: Buffer, prefix: string, firstPrefix: string, into: Buffer): Buffer {
-  if (text.length === 0) return text;
-  const endsWithNewline = text[text.length - 1] === NEWLINE;
-  const body = text.toString('latin1', 0, endsWithNewline ? text.length - 1 : text.length);
-  const stamped = firstPrefix + body.replaceAll('\n', `\n${prefix}`) + (endsWithNewline ? '\n' : '');
-  if (stamped.length > into.length) return Buffer.from(stamped, 'latin1');
-  return into.subarray(0, into.write(stamped, 0, 'latin1'));
+class StampMachine {
+  readonly #exports: StampExports;
+  readonly #memory: Buffer;
+  #loaded = 0;
+  #atLineStart = true;
+
+  constructor() {
+    stampModule ??= new WebAssembly.Module(readFileSync(packageFile('dist', 'line-stamper.wasm')));
+    this.#exports = new WebAssembly.Instance(stampModule).exports as StampExports;
+    const size = PREFIX_ROOM + PIECE + PIECE * (PREFIX_ROOM + 1) + PREFIX_ROOM;
+    const { memory } = this.#exports;
+    memory.grow(Math.ceil(size / 65536) - memory.buffer.byteLength / 65536);
+    this.#memory = Buffer.from(memory.buffer);
+  }
+
+  get full(): boolean {
+    return this.#loaded === PIECE;
+  }
+
+  get empty(): boolean {
+    return this.#loaded === 0;
+  }
+
+  /** Copies as much of `bytes` as fits into the piece; returns how much. */
+  load(bytes: Buffer): number {
+    const taken = Math.min(bytes.length, PIECE - this.#loaded);
+    bytes.copy(this.#memory, PREFIX_ROOM + this.#loaded, 0, taken);
+    this.#loaded += taken;
+    return taken;
+  }
+
+  /** The loaded piece with `prefix` before each line; valid until the next call. */
+  stamp(prefix: string): Buffer {
+    const prefixLength = this.#memory.write(prefix, 0, PREFIX_ROOM, 'latin1');
+    const target = PREFIX_ROOM + PIECE;
+    const length = this.#exports.stamp(PREFIX_ROOM, this.#loaded, target, 0, prefixLength, this.#atLineStart ? 1 : 0);
+    this.#atLineStart = this.#memory[PREFIX_ROOM + this.#loaded - 1] === NEWLINE;
+    this.#loaded = 0;
+    return this.#memory.subarray(target, target + length);
+  }
 }

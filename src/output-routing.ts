@@ -117,13 +117,12 @@ function customPlan(settings: RoutingSettings, planned: Partial<Record<StreamNam
  * `close` event comes only after the pipe's end, so by then every byte has been written.
  */
 export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles, emit: (chunk: Buffer) => void): void {
-  const stamper = route.timestamp ? new LineStamper() : undefined;
-  const write = (data: Buffer): void => {
+  const write = (data: Buffer, reused: boolean): void => {
     for (const name of route.files) files.write(name, data);
-    // A slow terminal or pipe pauses the child's output instead of growing memory here. The
-    // stamper reuses its buffer, so what may wait in the echo stream's queue is a copy.
+    // A slow terminal or pipe pauses the child's output instead of growing memory here. What
+    // may wait in the echo stream's queue must not be memory that the stamper reuses.
     const echo = route.echo && usableEcho(route.echo);
-    if (echo && !echo.write(stamper ? Buffer.from(data) : data)) {
+    if (echo && !echo.write(reused ? Buffer.from(data) : data)) {
       source.pause();
       const resume = (): void => {
         echo.off('drain', resume).off('error', resume);
@@ -132,15 +131,13 @@ export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles,
       echo.once('drain', resume).once('error', resume);
     }
   };
+  const stamper = route.timestamp ? new LineStamper((stamped) => write(stamped, true)) : undefined;
   source.on('data', (chunk: Buffer) => {
     if (route.emit) emit(chunk);
-    const out = stamper ? stamper.push(chunk) : chunk;
-    if (out) write(out);
+    if (stamper) stamper.push(chunk);
+    else write(chunk, false);
   });
-  source.once('end', () => {
-    const last = stamper?.flush();
-    if (last) write(last);
-  });
+  source.once('end', () => stamper?.flush());
   source.on('error', () => {
     // A read error ends the pipe; the child's exit is still reported through its own events.
   });

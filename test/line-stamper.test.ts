@@ -1,15 +1,28 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LineStamper, MAX_HELD_LINE } from '../src/line-stamper.js';
+import { random } from './stress/torture-kit.js';
 
 const TIME = '2026-01-02T03:04:05.678Z';
-const stamper = (): LineStamper => new LineStamper(() => new Date(TIME));
+
+/** A stamper whose output is collected per call: `take()` returns what the calls since the last take wrote. */
+function stamper(): { s: LineStamper; take: () => Buffer | undefined } {
+  let written: Buffer[] = [];
+  // The stamper reuses its memory, so each part is copied as it is written.
+  const s = new LineStamper((bytes) => written.push(Buffer.from(bytes)), () => new Date(TIME));
+  const take = (): Buffer | undefined => {
+    const out = written.length > 0 ? Buffer.concat(written) : undefined;
+    written = [];
+    return out;
+  };
+  return { s, take };
+}
 
 function run(chunks: Buffer[]): Buffer {
-  const s = stamper();
-  // push() may reuse its buffer, so each result is copied before the next call.
-  const out = chunks.map((chunk) => Buffer.from(s.push(chunk) ?? Buffer.alloc(0)));
-  return Buffer.concat([...out, s.flush() ?? Buffer.alloc(0)]);
+  const { s, take } = stamper();
+  for (const chunk of chunks) s.push(chunk);
+  s.flush();
+  return take() ?? Buffer.alloc(0);
 }
 
 /** Removes the stamps again: what is left must be exactly what the child wrote. */
@@ -26,11 +39,15 @@ test('every line gets one time, whatever the chunking', () => {
 });
 
 test('a partial line waits for its end', () => {
-  const s = stamper();
-  assert.equal(s.push(Buffer.from('half a ')), undefined);
-  assert.equal(s.push(Buffer.from('line\nnext'))?.toString(), `${TIME} half a line\n`);
-  assert.equal(s.flush()?.toString(), `${TIME} next`);
-  assert.equal(s.flush(), undefined);
+  const { s, take } = stamper();
+  s.push(Buffer.from('half a '));
+  assert.equal(take(), undefined);
+  s.push(Buffer.from('line\nnext'));
+  assert.equal(take()?.toString(), `${TIME} half a line\n`);
+  s.flush();
+  assert.equal(take()?.toString(), `${TIME} next`);
+  s.flush();
+  assert.equal(take(), undefined);
 });
 
 test('multibyte characters split across chunks come out whole', () => {
@@ -51,11 +68,17 @@ test('a line longer than the hold limit is written in parts with one time and no
   const line = Buffer.from('€'.repeat(Math.ceil((MAX_HELD_LINE * 2.5) / 3)));
   const chunks: Buffer[] = [];
   for (let at = 0; at < line.length; at += 65536) chunks.push(line.subarray(at, at + 65536));
-  const s = stamper();
-  const copy = (part: Buffer | undefined): Buffer | undefined => part && Buffer.from(part);
-  const parts = [...chunks.map((chunk) => copy(s.push(chunk))), copy(s.push(Buffer.from('\n'))), s.flush()].filter(
-    (part): part is Buffer => part !== undefined,
-  );
+  const { s, take } = stamper();
+  const afterEach = (call: () => void): Buffer | undefined => {
+    call();
+    return take();
+  };
+  const parts = [
+    ...chunks.map((chunk) => afterEach(() => s.push(chunk))),
+    afterEach(() => s.push(Buffer.from('\n'))),
+    afterEach(() => s.flush()),
+  ].filter((part): part is Buffer => part !== undefined);
+  // What one call writes is written in one go, so only the cuts between calls matter.
   assert.ok(parts.length >= 3, 'written in parts');
   for (const part of parts.slice(0, -1)) assert.ok(!part.toString('utf8').includes('\uFFFD'), 'no character is cut');
   const out = Buffer.concat(parts);
@@ -65,4 +88,23 @@ test('a line longer than the hold limit is written in parts with one time and no
 
 test('an empty chunk and empty lines', () => {
   assert.equal(run([Buffer.alloc(0), Buffer.from('\n\n')]).toString(), `${TIME} \n${TIME} \n`);
+});
+
+test('large and dense input, in random chunks, matches a line-by-line reference', () => {
+  const next = random(7);
+  for (let round = 0; round < 30; round++) {
+    // Dense newlines fill the output room most; long lines cross the piece boundaries.
+    const density = [0.5, 0.05, 0.001][round % 3] ?? 0.05;
+    const bytes = Buffer.from(Array.from({ length: 1000 + Math.floor(next() * 400_000) }, () => (next() < density ? 0x0a : Math.floor(next() * 256))));
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; ) {
+      const size = 1 + Math.floor(next() * 200_000);
+      chunks.push(bytes.subarray(at, at + size));
+      at += size;
+    }
+    const lines = bytes.toString('latin1').split('\n');
+    const last = lines.pop() ?? '';
+    const expected = lines.map((line) => `${TIME} ${line}\n`).join('') + (last ? `${TIME} ${last}` : '');
+    assert.equal(run(chunks).toString('latin1'), expected, `round ${round}`);
+  }
 });

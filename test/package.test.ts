@@ -23,6 +23,14 @@ test('npm pack ships a package that installs, imports, requires and type-checks'
   assert.equal(node(['-e', "console.log(typeof require('keepalive').Monitor)"], app).trim(), 'function');
   assert.match(node([path.join(app, 'node_modules', 'keepalive', 'bin', 'keepalive.js'), '--version'], app), /\d+\.\d+\.\d+/);
 
+  // Timestamps need the WebAssembly file that the package ships: both builds find it.
+  const stamped = (load: string, out: string): string =>
+    `${load}\nconst m = new Monitor(['echo', 'hi'], { max: 1, silent: true, timestamp: true, outFile: '${out}' });\n` +
+    `m.on('exit', () => process.stdout.write(require('node:fs').readFileSync('${out}', 'utf8')));\nm.start();`;
+  const line = /^\d{4}-\d\d-\d\dT[\d:.]+Z hi\n$/;
+  assert.match(node(['--input-type=module', '-e', stamped("import { Monitor } from 'keepalive'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);", 'esm.log')], app), line);
+  assert.match(node(['--input-type=commonjs', '-e', stamped("const { Monitor } = require('keepalive');", 'cjs.log')], app), line);
+
   // The types resolve for both kinds of consumer.
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const config = { compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [path.join(root, 'node_modules', '@types')] } };
