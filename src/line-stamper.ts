@@ -32,9 +32,10 @@ function wholeCharacters(buffer: Buffer): number {
 export class LineStamper {
   #held: Buffer[] = [];
   #heldLength = 0;
+  /** The next byte starts a line (false after a long line's first part). */
+  #atLineStart = true;
   readonly #write: (bytes: Buffer) => void;
   readonly #now: () => Date;
-  readonly #machine = new StampMachine();
 
   constructor(write: (bytes: Buffer) => void, now: () => Date = () => new Date()) {
     this.#write = write;
@@ -79,13 +80,25 @@ export class LineStamper {
   /** Writes `parts` as one text with the time before each line; all its lines get one time. */
   #stamp(parts: readonly Buffer[]): void {
     const prefix = `${this.#now().toISOString()} `;
-    for (const part of parts) {
-      for (let offset = 0; offset < part.length; ) {
-        offset += this.#machine.load(part.subarray(offset));
-        if (this.#machine.full) this.#write(this.#machine.stamp(prefix));
+    const machine = idleMachines.pop() ?? new StampMachine();
+    try {
+      for (const part of parts) {
+        for (let offset = 0; offset < part.length; ) {
+          offset += machine.load(part.subarray(offset));
+          if (machine.full) this.#writeStamped(machine, prefix);
+        }
       }
+      if (!machine.empty) this.#writeStamped(machine, prefix);
+    } finally {
+      machine.clear();
+      idleMachines.push(machine);
     }
-    if (!this.#machine.empty) this.#write(this.#machine.stamp(prefix));
+  }
+
+  #writeStamped(machine: StampMachine, prefix: string): void {
+    const stamped = machine.stamp(prefix, this.#atLineStart);
+    this.#atLineStart = machine.endsLine;
+    this.#write(stamped);
   }
 }
 
@@ -106,17 +119,19 @@ interface StampExports {
 }
 
 let stampModule: object | undefined;
+/** Machines not in use. Stampers take one for each call and give it back, so a restart costs no new one. */
+const idleMachines: StampMachine[] = [];
 
 /**
  * The compiled loop of line-stamper.wat, with its own memory: the prefix, then one piece of
- * input, then room for the piece's stamped copy (a prefix after every byte, at worst). It
- * remembers whether the next byte starts a line.
+ * input, then room for the piece's stamped copy (a prefix after every byte, at worst).
  */
 class StampMachine {
   readonly #exports: StampExports;
   readonly #memory: Buffer;
   #loaded = 0;
-  #atLineStart = true;
+  /** The last piece stamped ended with a newline. */
+  endsLine = true;
 
   constructor() {
     stampModule ??= new WebAssembly.Module(readFileSync(packageFile('dist', 'line-stamper.wasm')));
@@ -143,12 +158,16 @@ class StampMachine {
     return taken;
   }
 
-  /** The loaded piece with `prefix` before each line; valid until the next call. */
-  stamp(prefix: string): Buffer {
+  clear(): void {
+    this.#loaded = 0;
+  }
+
+  /** The loaded piece with `prefix` before each line; valid until the machine is used again. */
+  stamp(prefix: string, atLineStart: boolean): Buffer {
     const prefixLength = this.#memory.write(prefix, 0, PREFIX_ROOM, 'latin1');
     const target = PREFIX_ROOM + PIECE;
-    const length = this.#exports.stamp(PREFIX_ROOM, this.#loaded, target, 0, prefixLength, this.#atLineStart ? 1 : 0);
-    this.#atLineStart = this.#memory[PREFIX_ROOM + this.#loaded - 1] === NEWLINE;
+    const length = this.#exports.stamp(PREFIX_ROOM, this.#loaded, target, 0, prefixLength, atLineStart ? 1 : 0);
+    this.endsLine = this.#memory[PREFIX_ROOM + this.#loaded - 1] === NEWLINE;
     this.#loaded = 0;
     return this.#memory.subarray(target, target + length);
   }
