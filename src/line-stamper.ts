@@ -37,9 +37,11 @@ export class LineStamper {
   readonly #write: (bytes: Buffer) => void;
   readonly #now: () => Date;
 
+  /** Throws if the WebAssembly part cannot be loaded: here, where a run is set up, not later in a stream's handler. */
   constructor(write: (bytes: Buffer) => void, now: () => Date = () => new Date()) {
     this.#write = write;
     this.#now = now;
+    loadStampModule();
   }
 
   /** Takes a chunk and writes the lines it completes. */
@@ -119,6 +121,12 @@ interface StampExports {
 }
 
 let stampModule: object | undefined;
+
+function loadStampModule(): object {
+  stampModule ??= new WebAssembly.Module(readFileSync(packageFile('dist', 'line-stamper.wasm')));
+  return stampModule;
+}
+
 /** Machines not in use. Stampers take one for each call and give it back, so a restart costs no new one. */
 const idleMachines: StampMachine[] = [];
 
@@ -134,8 +142,7 @@ class StampMachine {
   endsLine = true;
 
   constructor() {
-    stampModule ??= new WebAssembly.Module(readFileSync(packageFile('dist', 'line-stamper.wasm')));
-    this.#exports = new WebAssembly.Instance(stampModule).exports as StampExports;
+    this.#exports = new WebAssembly.Instance(loadStampModule()).exports as StampExports;
     const size = PREFIX_ROOM + PIECE + PIECE * (PREFIX_ROOM + 1) + PREFIX_ROOM;
     const { memory } = this.#exports;
     memory.grow(Math.ceil(size / 65536) - memory.buffer.byteLength / 65536);
