@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { KeepaliveError } from './errors.js';
 import { packageFile } from './package-files.js';
 
 /** A line longer than this is written in parts (the first with the time) so memory stays bounded. */
@@ -51,19 +52,18 @@ export class LineStamper {
       this.#hold(chunk);
       return;
     }
-    this.#stamp([...this.#held, chunk.subarray(0, lastNewline + 1)]);
-    this.#held = [];
-    this.#heldLength = 0;
-    // A copy: the rest may wait long, and should not keep the whole chunk alive.
-    if (lastNewline + 1 < chunk.length) this.#hold(Buffer.from(chunk.subarray(lastNewline + 1)));
+    const rest = chunk.subarray(lastNewline + 1);
+    try {
+      this.#stamp([...this.#takeHeld(), chunk.subarray(0, lastNewline + 1)], true);
+    } finally {
+      // A copy: the rest may wait long, and should not keep the whole chunk alive.
+      if (rest.length > 0) this.#hold(Buffer.from(rest));
+    }
   }
 
   /** Writes the last partial line as it is; called when the child ends. */
   flush(): void {
-    if (this.#heldLength === 0) return;
-    this.#stamp(this.#held);
-    this.#held = [];
-    this.#heldLength = 0;
+    if (this.#heldLength > 0) this.#stamp(this.#takeHeld(), true);
   }
 
   #hold(part: Buffer): void {
@@ -71,36 +71,46 @@ export class LineStamper {
     this.#heldLength += part.length;
     if (this.#heldLength < MAX_HELD_LINE) return;
 
-    const all = Buffer.concat(this.#held);
+    const all = Buffer.concat(this.#takeHeld());
     const cut = wholeCharacters(all);
-    this.#stamp([all.subarray(0, cut)]);
-    const tail = all.subarray(cut);
-    this.#held = tail.length > 0 ? [Buffer.from(tail)] : [];
-    this.#heldLength = tail.length;
+    if (cut < all.length) this.#hold(Buffer.from(all.subarray(cut)));
+    this.#stamp([all.subarray(0, cut)], false);
   }
 
-  /** Writes `parts` as one text with the time before each line; all its lines get one time. */
-  #stamp(parts: readonly Buffer[]): void {
+  #takeHeld(): Buffer[] {
+    const held = this.#held;
+    this.#held = [];
+    this.#heldLength = 0;
+    return held;
+  }
+
+  /**
+   * Writes `parts` as one text with the time before each line; all its lines get one time.
+   * `endsLine`: whether the next byte after them starts a line. The stamper's state is
+   * settled before anything is written, so a write that throws loses only its own bytes.
+   */
+  #stamp(parts: readonly Buffer[], endsLine: boolean): void {
     const prefix = `${this.#now().toISOString()} `;
+    let atLineStart = this.#atLineStart;
+    this.#atLineStart = endsLine;
     const machine = idleMachines.pop() ?? new StampMachine();
     try {
+      const writeLoaded = (): void => {
+        const stamped = machine.stamp(prefix, atLineStart);
+        atLineStart = machine.endsLine;
+        this.#write(stamped);
+      };
       for (const part of parts) {
         for (let offset = 0; offset < part.length; ) {
           offset += machine.load(part.subarray(offset));
-          if (machine.full) this.#writeStamped(machine, prefix);
+          if (machine.full) writeLoaded();
         }
       }
-      if (!machine.empty) this.#writeStamped(machine, prefix);
+      if (!machine.empty) writeLoaded();
     } finally {
       machine.clear();
       idleMachines.push(machine);
     }
-  }
-
-  #writeStamped(machine: StampMachine, prefix: string): void {
-    const stamped = machine.stamp(prefix, this.#atLineStart);
-    this.#atLineStart = machine.endsLine;
-    this.#write(stamped);
   }
 }
 
@@ -125,6 +135,15 @@ let stampModule: object | undefined;
 function loadStampModule(): object {
   stampModule ??= new WebAssembly.Module(readFileSync(packageFile('dist', 'line-stamper.wasm')));
   return stampModule;
+}
+
+/** Throws INVALID_OPTION for `timestamp` when the WebAssembly part cannot be loaded (a broken install). */
+export function checkStamping(): void {
+  try {
+    loadStampModule();
+  } catch (error) {
+    throw new KeepaliveError('INVALID_OPTION', `timestamp: the time stamper cannot be loaded: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** Machines not in use. Stampers take one for each call and give it back, so a restart costs no new one. */

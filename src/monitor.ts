@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { childEnv } from './child-env.js';
 import { ChildRun, type RunOutcome } from './child-run.js';
 import { KeepaliveError } from './errors.js';
+import { checkStamping } from './line-stamper.js';
 import {
   formatStatus,
   type ExitInfo,
@@ -68,6 +69,8 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   constructor(script: string | readonly string[], options: MonitorOptions = {}) {
     super();
     this.#options = resolveOptions(script, options);
+    // Checked here, so that a broken install fails before anything runs.
+    if (this.#options.timestamp) checkStamping();
     const { outFile, errFile, logFile } = this.#options;
     this.#files = new OutputFiles({ outFile, errFile, logFile }, (event) => this.#status(event));
   }

@@ -117,15 +117,19 @@ function customPlan(settings: RoutingSettings, planned: Partial<Record<StreamNam
  * `close` event comes only after the pipe's end, so by then every byte has been written.
  */
 export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles, emit: (chunk: Buffer) => void): void {
+  let waitingForEcho = false;
   const write = (data: Buffer, reused: boolean): void => {
     for (const name of route.files) files.write(name, data);
     // A slow terminal or pipe pauses the child's output instead of growing memory here. What
     // may wait in the echo stream's queue must not be memory that the stamper reuses.
     const echo = route.echo && usableEcho(route.echo);
-    if (echo && !echo.write(reused ? Buffer.from(data) : data)) {
+    if (echo && !echo.write(reused ? Buffer.from(data) : data) && !waitingForEcho) {
+      // One chunk may be written in several parts: one wait is enough for all of them.
+      waitingForEcho = true;
       source.pause();
       const resume = (): void => {
         echo.off('drain', resume).off('error', resume);
+        waitingForEcho = false;
         source.resume();
       };
       echo.once('drain', resume).once('error', resume);

@@ -108,3 +108,27 @@ test('large and dense input, in random chunks, matches a line-by-line reference'
     assert.equal(run(chunks).toString('latin1'), expected, `round ${round}`);
   }
 });
+
+test('a write that throws loses only its own bytes: what follows is stamped as before', () => {
+  let failing = false;
+  const written: string[] = [];
+  const s = new LineStamper((bytes) => {
+    if (failing) throw new Error('disk full');
+    written.push(bytes.toString('latin1'));
+  }, () => new Date(TIME));
+  const failOnce = (call: () => void): void => {
+    failing = true;
+    assert.throws(call, /disk full/);
+    failing = false;
+  };
+
+  s.push(Buffer.from('abc'));
+  failOnce(() => s.push(Buffer.from('def\nrest')));
+  s.push(Buffer.from(' of it\n'));
+  assert.deepEqual(written.splice(0), [`${TIME} rest of it\n`]);
+
+  // A long line's first part fails: the line goes on without a second time, the next has one.
+  failOnce(() => s.push(Buffer.alloc(MAX_HELD_LINE, 'a')));
+  s.push(Buffer.from('\nnext\n'));
+  assert.equal(written.join(''), `\n${TIME} next\n`);
+});
