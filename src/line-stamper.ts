@@ -38,11 +38,11 @@ export class LineStamper {
   readonly #write: (bytes: Buffer) => void;
   readonly #now: () => Date;
 
-  /** Throws if the WebAssembly part cannot be loaded: here, where a run is set up, not later in a stream's handler. */
+  /** Throws if the WebAssembly part cannot be loaded or instantiated: here, where a run is set up, not later in a stream's handler. */
   constructor(write: (bytes: Buffer) => void, now: () => Date = () => new Date()) {
     this.#write = write;
     this.#now = now;
-    loadStampModule();
+    readyMachine();
   }
 
   /** Takes a chunk and writes the lines it completes. */
@@ -137,10 +137,10 @@ function loadStampModule(): object {
   return stampModule;
 }
 
-/** Throws INVALID_OPTION for `timestamp` when the WebAssembly part cannot be loaded (a broken install). */
+/** Throws INVALID_OPTION for `timestamp` when the WebAssembly part cannot be loaded or instantiated (a broken install). */
 export function checkStamping(): void {
   try {
-    loadStampModule();
+    readyMachine();
   } catch (error) {
     throw new KeepaliveError('INVALID_OPTION', `timestamp: the time stamper cannot be loaded: ${(error as Error).message}`, { cause: error });
   }
@@ -148,6 +148,11 @@ export function checkStamping(): void {
 
 /** Machines not in use. Stampers take one for each call and give it back, so a restart costs no new one. */
 const idleMachines: StampMachine[] = [];
+
+/** Makes sure one machine waits, so that stamping in a stream's handler does not have to make one. */
+function readyMachine(): void {
+  if (idleMachines.length === 0) idleMachines.push(new StampMachine());
+}
 
 /**
  * The compiled loop of line-stamper.wat, with its own memory: the prefix, then one piece of
