@@ -94,15 +94,17 @@ export class LineStamper {
     let atLineStart = this.#atLineStart;
     this.#atLineStart = endsLine;
     const machine = idleMachines.pop() ?? new StampMachine();
+    let lastLoaded: number | undefined;
     try {
       const writeLoaded = (): void => {
         const stamped = machine.stamp(prefix, atLineStart);
-        atLineStart = machine.endsLine;
+        atLineStart = lastLoaded === NEWLINE;
         this.#write(stamped);
       };
       for (const part of parts) {
         for (let offset = 0; offset < part.length; ) {
           offset += machine.load(part.subarray(offset));
+          lastLoaded = part[offset - 1];
           if (machine.full) writeLoaded();
         }
       }
@@ -162,8 +164,6 @@ class StampMachine {
   readonly #exports: StampExports;
   readonly #memory: Buffer;
   #loaded = 0;
-  /** The last piece stamped ended with a newline. */
-  endsLine = true;
 
   constructor() {
     this.#exports = new WebAssembly.Instance(loadStampModule()).exports as StampExports;
@@ -198,7 +198,6 @@ class StampMachine {
     const prefixLength = this.#memory.write(prefix, 0, PREFIX_ROOM, 'latin1');
     const target = PREFIX_ROOM + PIECE;
     const length = this.#exports.stamp(PREFIX_ROOM, this.#loaded, target, 0, prefixLength, atLineStart ? 1 : 0);
-    this.endsLine = this.#memory[PREFIX_ROOM + this.#loaded - 1] === NEWLINE;
     this.#loaded = 0;
     return this.#memory.subarray(target, target + length);
   }
