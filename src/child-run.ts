@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import spawn from 'cross-spawn';
 import { FileFollower } from './file-follower.js';
-import type { OutputFiles } from './output-files.js';
+import type { OutputFiles, OutputName } from './output-files.js';
 import { copyPipe, type OutputPlan } from './output-routing.js';
 import { stopProcesses, type StopSettings, type StopTarget } from './stop-processes.js';
 
@@ -45,6 +45,8 @@ export class ChildRun {
   /** Settles when the run is over: exit seen, leftovers stopped, output drained. */
   readonly ended: Promise<RunOutcome>;
 
+  /** The log files this child holds itself (`unmovableLogs`). */
+  readonly heldFiles: readonly OutputName[];
   readonly #startedAt = performance.now();
   readonly #stop: StopSettings;
   #exited = false;
@@ -55,6 +57,7 @@ export class ChildRun {
 
   constructor(settings: RunSettings) {
     this.#stop = settings.stop;
+    this.heldFiles = settings.plan.held;
     // Followers start before the spawn, at the files' current ends.
     this.#followers = settings.plan.follows.flatMap(({ file, echo }) => FileFollower.start(settings.files.path(file), echo) ?? []);
     let child: ChildProcess;

@@ -12,7 +12,7 @@ import { systemdUnit } from './daemon/unit.js';
 import { keepRecord } from './daemon/watchdog.js';
 
 /** Exit statuses that are keepalive's own; a script that gave up passes on its own status. */
-export const EXIT = { stopped: 0, startFailed: 1, usage: 2 } as const;
+export const EXIT = { stopped: 0, startFailed: 1, usage: 2, closedPipe: 141 } as const;
 
 /** Where the CLI writes: the process's streams, or a test's buffers. */
 export interface Io {
@@ -144,7 +144,7 @@ function unit(command: StartCommand, io: Io): number {
   io.out(systemdUnit({
     description: `keepalive: ${command.name ?? defaultName(command.target) ?? command.target}`,
     execStart, workingDirectory: typeof flags.cwd === 'string' ? flags.cwd : cwd, user: command.user,
-    killTTL: options.killTTL,
+    killTTL: options.killTTL, reopensLogs: !options.unmovableLogs,
   }));
   return 0;
 }
@@ -231,9 +231,9 @@ function handleSignals(monitor: Monitor, say: (text: string) => void): SignalHan
     SIGINT: () => stop('SIGINT'),
     SIGTERM: () => stop('SIGTERM'),
     SIGHUP: () => {
+      // The monitor's own status line says what moved and what could not.
       try {
         monitor.reopenLogs();
-        say('reopened the log files (SIGHUP)');
       } catch (error) {
         report(error);
       }
@@ -272,6 +272,15 @@ export function run(argv: readonly string[] = process.argv.slice(2)): void {
     crash(error);
     process.exit(EXIT.startFailed);
   });
+  const watching = argv[0] === 'start';
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') return crash(error);
+      // A watchdog keeps its script running when nobody reads its console any more. Any other
+      // command stops quietly, as `ls | head -1` does, with the status of a SIGPIPE death.
+      if (!watching) process.exit(EXIT.closedPipe);
+    });
+  }
   main(argv).then((status) => exit(status), crash);
 }
 

@@ -43,7 +43,9 @@ export type StatusEvent =
   | { readonly type: 'killing'; readonly pids: readonly number[]; readonly reason: 'killTTL' | 'leftovers' }
   | { readonly type: 'stopped' }
   | { readonly type: 'output-failed'; readonly file: string; readonly error: string }
-  | { readonly type: 'output-recovered'; readonly file: string };
+  | { readonly type: 'output-recovered'; readonly file: string }
+  /** `reopenLogs()`: `reopened` now take all later output; the child itself holds `held` (unmovableLogs). */
+  | { readonly type: 'logs-reopened'; readonly reopened: readonly string[]; readonly held: readonly string[] };
 
 /** forever-monitor's `data` object, with the same keys. */
 export interface MonitorData {
@@ -101,6 +103,17 @@ function describeExit(exit: ExitInfo): string {
   return `exited with ${how} after ${exit.uptime} ms`;
 }
 
+function describeReopen(reopened: readonly string[], held: readonly string[]): string {
+  if (reopened.length === 0) return 'no log files to reopen';
+  const moved = reopened.filter((file) => !held.includes(file));
+  const parts = [];
+  if (moved.length > 0) parts.push(`reopened ${moved.join(', ')}: all later output goes to the new file`);
+  if (held.length > 0) {
+    parts.push(`the child holds ${held.join(', ')} itself (unmovableLogs) and writes to the old file until it restarts`);
+  }
+  return parts.join('; ');
+}
+
 /** The text of a status event, without a time: `started pid 123 (run 1)`. */
 export function formatStatus(event: StatusEvent): string {
   switch (event.type) {
@@ -126,5 +139,7 @@ export function formatStatus(event: StatusEvent): string {
       return `cannot write ${event.file}: ${event.error}; output to it is lost until it works again`;
     case 'output-recovered':
       return `writing ${event.file} again`;
+    case 'logs-reopened':
+      return describeReopen(event.reopened, event.held);
   }
 }

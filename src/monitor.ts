@@ -227,11 +227,21 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   }
 
   /**
-   * Opens the log files again by name (after logrotate moved them). A child that holds a file
-   * itself (files only, no timestamps) keeps the old one until it restarts; `copytruncate` needs none of this.
+   * Opens the log files again by name (after logrotate renamed them): every byte written after
+   * this goes to the new files. A file the child holds itself (`unmovableLogs`) moves only when
+   * the child restarts. Says which in a `logs-reopened` status event, which it also returns.
+   * Throws LOG_PATH, keeping the old files, if one cannot be opened.
    */
-  reopenLogs(): void {
-    this.#files.reopen();
+  reopenLogs(): Extract<StatusEvent, { type: 'logs-reopened' }> {
+    const reopened = this.#files.reopen();
+    const held = this.#run?.hasExited() === false ? this.#run.heldFiles : [];
+    const event = {
+      type: 'logs-reopened',
+      reopened: reopened.map((name) => this.#files.path(name) as string),
+      held: held.map((name) => this.#files.path(name) as string),
+    } as const;
+    this.#status(event);
+    return event;
   }
 
   /** The loop that keeps one child running until the rules or the user say otherwise. */
@@ -264,7 +274,9 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     const o = this.#options;
     const plan = planOutput(this.#files, {
       silent: o.silent,
+      echoFileOutput: o.echoFileOutput,
       timestamp: o.timestamp,
+      unmovableLogs: o.unmovableLogs,
       fork: o.fork,
       stdio: o.stdio,
       listening: { stdout: this.listenerCount('stdout') > 0, stderr: this.listenerCount('stderr') > 0 },

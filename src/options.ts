@@ -41,6 +41,12 @@ export interface MonitorOptions {
 
   /** Do not echo the child's output to this process's stdout and stderr. @default false */
   silent?: boolean;
+  /**
+   * Echo a stream that goes to a file to the console too. `false`: a stream with a file goes
+   * only there, and one without a file still goes to the console, as with a shell redirect (the
+   * CLI's default). @default true
+   */
+  echoFileOutput?: boolean;
   /** Append the child's stdout to this file. @default undefined */
   outFile?: string;
   /** Append the child's stderr to this file. @default undefined */
@@ -51,6 +57,13 @@ export interface MonitorOptions {
   append?: boolean;
   /** Prefix every line of output with an ISO-8601 time. @default false */
   timestamp?: boolean;
+  /**
+   * Hand a stream's own log file to the child itself, as a shell redirect does: the fastest way,
+   * and output goes on if the watchdog dies. What it gives up: the file cannot be moved. A reopen
+   * (`reopenLogs()`, SIGHUP after logrotate) cannot reach the child until it restarts, so
+   * rotation needs `copytruncate`. Without it, keepalive writes every file itself. @default false
+   */
+  unmovableLogs?: boolean;
 
   /** Stop every descendant of the child too, not only its process group. @default true */
   killTree?: boolean;
@@ -113,11 +126,13 @@ export interface ResolvedOptions {
   readonly restartWindow: number | undefined;
   readonly stopExitCodes: readonly number[];
   readonly silent: boolean;
+  readonly echoFileOutput: boolean;
   readonly outFile: string | undefined;
   readonly errFile: string | undefined;
   readonly logFile: string | undefined;
   readonly append: boolean;
   readonly timestamp: boolean;
+  readonly unmovableLogs: boolean;
   readonly killTree: boolean;
   readonly killSignal: NodeJS.Signals | number;
   readonly killTTL: number;
@@ -143,7 +158,7 @@ export interface ResolvedOptions {
 /** Every option name, for the check against misspelt keys. */
 const OPTION_NAMES = [
   'max', 'minUptime', 'spinSleepTime', 'maxSpinSleepTime', 'restartWindow', 'stopExitCodes',
-  'silent', 'outFile', 'errFile', 'logFile', 'append', 'timestamp', 'killTree', 'killSignal',
+  'silent', 'echoFileOutput', 'outFile', 'errFile', 'logFile', 'append', 'timestamp', 'unmovableLogs', 'killTree', 'killSignal',
   'killTTL', 'command', 'args', 'sourceDir', 'cwd', 'env', 'hideEnv', 'spawnWith', 'stdio', 'fork',
   'pidFile', 'uid', 'id', 'checkFile', 'watch', 'watchDirectory', 'watchIgnoreDotFiles',
   'watchIgnorePatterns', 'usePolling', 'pollingInterval',
@@ -378,11 +393,13 @@ export function resolveOptions(script: unknown, given: unknown = {}): ResolvedOp
     restartWindow,
     stopExitCodes: [...(stopExitCodes as number[])],
     silent: flag('silent', o.silent, false),
+    echoFileOutput: flag('echoFileOutput', o.echoFileOutput, true),
     outFile: text('outFile', o.outFile),
     errFile: text('errFile', o.errFile),
     logFile: text('logFile', o.logFile),
     append: flag('append', o.append, true),
     timestamp: flag('timestamp', o.timestamp, false),
+    unmovableLogs: flag('unmovableLogs', o.unmovableLogs, false),
     killTree: flag('killTree', o.killTree, true),
     killSignal: o.killSignal === undefined ? 'SIGTERM' : parseSignal('killSignal', o.killSignal),
     killTTL: milliseconds('killTTL', o.killTTL, 5000),

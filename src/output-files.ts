@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { createFolderOf } from './folders.js';
 import { KeepaliveError } from './errors.js';
 import type { StatusEvent } from './events.js';
 
@@ -47,9 +48,11 @@ export class OutputFiles {
     opened.forEach((fd, name) => this.#fds.set(name, fd));
   }
 
-  /** Opens the files again by name (after logrotate moved them), then closes the old ones. */
-  reopen(): void {
-    if (this.#fds.size > 0) this.open(false);
+  /** Opens the files again by name (after logrotate moved them), then closes the old ones. Returns their names. */
+  reopen(): OutputName[] {
+    if (this.#fds.size === 0) return [];
+    this.open(false);
+    return [...this.#fds.keys()];
   }
 
   close(): void {
@@ -101,6 +104,7 @@ export class OutputFiles {
 
 function openLogFile(name: OutputName, file: string, flags: number): number {
   try {
+    createFolderOf(file);
     return openSync(file, flags, 0o644);
   } catch (error) {
     throw new KeepaliveError('LOG_PATH', `${name} ${JSON.stringify(file)}: ${(error as Error).message}`, { cause: error });

@@ -25,11 +25,17 @@ export interface OutputPlan {
   readonly pipes: Partial<Record<StreamName, PipeRoute>>;
   /** Files the child holds itself that are also echoed (see FileFollower). */
   readonly follows: readonly FollowRoute[];
+  /** Files handed to the child itself (`unmovableLogs`): a reopen cannot move its output. */
+  readonly held: readonly OutputName[];
 }
 
 export interface RoutingSettings {
   readonly silent: boolean;
+  /** Whether a stream that goes to a file is echoed too. */
+  readonly echoFileOutput: boolean;
   readonly timestamp: boolean;
+  /** Hand a stream's one file to the child itself (see MonitorOptions.unmovableLogs). */
+  readonly unmovableLogs: boolean;
   readonly fork: boolean;
   readonly stdio: StdioOptions | undefined;
   /** Whether someone listens to the monitor's `stdout` / `stderr` events. */
@@ -58,40 +64,44 @@ const STREAMS = [
 ] as const;
 
 /**
- * Decides each stream's path. When it goes to one file and nothing is added (no time, no
- * listener), the child gets that file's descriptor itself, as with a shell redirect: output goes
- * at the disk's speed and survives the watchdog; an echo to the console then follows the file.
- * Otherwise keepalive reads a pipe and copies.
+ * Decides each stream's path. By default keepalive reads a pipe and writes every file itself, so
+ * that a reopen moves all later output to the new file. A stream with no file and nothing added
+ * (no time, no listener) goes straight to the console, or nowhere. With `unmovableLogs`, a stream
+ * going to one file of its own gets that file's descriptor, as with a shell redirect: output goes
+ * at the disk's speed and survives the watchdog, and an echo to the console follows the file.
  */
 export function planOutput(files: OutputFiles, settings: RoutingSettings): OutputPlan {
   const pipes: Partial<Record<StreamName, PipeRoute>> = {};
   const follows: FollowRoute[] = [];
+  const held: OutputName[] = [];
   const stdio: (string | number)[] = ['ignore', 'ignore', 'ignore'];
   for (const stream of STREAMS) {
-    const targets = ([stream.file, 'logFile'] as const).filter((name) => files.has(name));
-    const route: PipeRoute = {
-      files: targets,
-      echo: settings.silent ? undefined : stream.echo(),
-      emit: settings.listening[stream.name],
-      timestamp: settings.timestamp,
-    };
-    const [only, ...more] = targets;
+    const route = routeOf(stream, files, settings);
+    const [only, ...more] = route.files;
+    const plain = !route.emit && !route.timestamp;
     // Followed: the stream's own file. A logFile holds both streams, so its echo needs the pipe.
     const followable = only === stream.file && !files.sharesFd(only, stream.name === 'stdout' ? 'errFile' : 'outFile');
-    const direct = !route.emit && !route.timestamp && more.length === 0 && (!route.echo || only === undefined || followable);
-    if (!direct) {
+    if (plain && only === undefined) {
+      stdio[stream.index] = route.echo ? 'inherit' : 'ignore';
+    } else if (plain && settings.unmovableLogs && only !== undefined && more.length === 0 && (!route.echo || followable)) {
+      stdio[stream.index] = files.fd(only) as number;
+      held.push(only);
+      if (route.echo) follows.push({ file: only, echo: route.echo });
+    } else {
       stdio[stream.index] = 'pipe';
       pipes[stream.name] = route;
-    } else if (only !== undefined) {
-      stdio[stream.index] = files.fd(only) as number;
-      if (route.echo) follows.push({ file: only, echo: route.echo });
-    } else if (route.echo) {
-      stdio[stream.index] = 'inherit';
     }
   }
   if (settings.stdio !== undefined) return customPlan(settings, pipes, files);
   if (settings.fork) stdio.push('ipc');
-  return { stdio: stdio as StdioOptions, pipes, follows };
+  return { stdio: stdio as StdioOptions, pipes, follows, held };
+}
+
+/** Where one stream goes when it is read from a pipe: its files, the console, the listeners. */
+function routeOf(stream: (typeof STREAMS)[number], files: OutputFiles, settings: RoutingSettings): PipeRoute {
+  const targets = ([stream.file, 'logFile'] as const).filter((name) => files.has(name));
+  const echoed = !settings.silent && (settings.echoFileOutput || targets.length === 0);
+  return { files: targets, echo: echoed ? stream.echo() : undefined, emit: settings.listening[stream.name], timestamp: settings.timestamp };
 }
 
 /** The caller chose the stdio: keepalive only routes what it was given as pipes. */
@@ -102,14 +112,9 @@ function customPlan(settings: RoutingSettings, planned: Partial<Record<StreamNam
   const pipes: Partial<Record<StreamName, PipeRoute>> = {};
   for (const stream of STREAMS) {
     if (stdio[stream.index] !== 'pipe' && stdio[stream.index] !== 'overlapped') continue;
-    pipes[stream.name] = planned[stream.name] ?? {
-      files: ([stream.file, 'logFile'] as const).filter((name) => files.has(name)),
-      echo: settings.silent ? undefined : stream.echo(),
-      emit: settings.listening[stream.name],
-      timestamp: settings.timestamp,
-    };
+    pipes[stream.name] = planned[stream.name] ?? routeOf(stream, files, settings);
   }
-  return { stdio: stdio as StdioOptions, pipes, follows: [] };
+  return { stdio: stdio as StdioOptions, pipes, follows: [], held: [] };
 }
 
 /**

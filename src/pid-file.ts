@@ -1,11 +1,13 @@
 import { accessSync, closeSync, constants, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { KeepaliveError } from './errors.js';
+import { createFolderOf } from './folders.js';
 
-/** Throws LOG_PATH unless the pid file's folder exists and can be written, before any child runs. */
+/** Creates the pid file's folder if it is missing; throws LOG_PATH unless it can be written, before any child runs. */
 export function checkPidFileFolder(file: string): void {
   const folder = path.dirname(path.resolve(file));
   try {
+    createFolderOf(file);
     if (!statSync(folder).isDirectory()) throw new Error(`${folder} is not a folder`);
     accessSync(folder, constants.W_OK);
   } catch (error) {

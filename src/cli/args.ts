@@ -59,6 +59,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'append', kind: 'bool', option: 'append' },
   { name: 'silent', short: 's', kind: 'bool', option: 'silent' },
   { name: 'timestamp', short: 't', kind: 'bool', option: 'timestamp' },
+  { name: 'unmovableLogs', kind: 'bool', option: 'unmovableLogs' },
   { name: 'command', short: 'c', kind: 'text', option: 'command' },
   { name: 'sourceDir', kind: 'text', option: 'sourceDir' },
   { name: 'workingDir', kind: 'text', option: 'cwd' },

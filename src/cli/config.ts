@@ -90,9 +90,8 @@ export function planStart(command: Extract<Command, { kind: 'start' }>, cwd = pr
   const options: MonitorOptions = { ...CLI_DEFAULTS, ...file, ...flags };
   if (file.env && flags.env) options.env = { ...file.env, ...flags.env };
   if (command.scriptArgs) options.args = command.scriptArgs;
-  // Output goes to the files given, or else to the console: not to both unless asked.
-  const hasFiles = options.outFile !== undefined || options.errFile !== undefined || options.logFile !== undefined;
-  if (options.silent === undefined && hasFiles) options.silent = true;
+  // As in the shell: a stream goes to its file, or else to the console; to both only if asked (--no-silent).
+  if (options.silent === undefined && options.echoFileOutput === undefined) options.echoFileOutput = false;
 
   const script = config ? config.script : scriptFromCommandLine(command.target, options, cwd);
   return { script, options, quiet: command.quiet };

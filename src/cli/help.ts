@@ -40,13 +40,16 @@ Restarts
       --restartWindow <time>  --max counts only the exits within this window
       --stopExitCodes <codes> exit codes that end keepalive instead of a restart: 0,143
 
-Output (without -o, -e and -l the script's output goes to keepalive's own stdout and stderr)
+Output (a stream without a file goes to keepalive's own stdout or stderr, as in the shell)
   -o, --outFile <file>        append the script's stdout to this file
   -e, --errFile <file>        append the script's stderr to this file
   -l, --logFile <file>        append both, and one line per restart, to this file
       --no-append             truncate the files once at start instead of appending
   -s, --silent                do not show the script's output
+      --no-silent             show it on the console even when it goes to a file
   -t, --timestamp             prefix each line of output with an ISO time
+      --unmovableLogs         the script holds its files itself: fastest, but SIGHUP cannot
+                              move them (logrotate needs copytruncate)
   -q, --quiet                 do not print keepalive's own status lines on stderr
 
 Process
@@ -84,9 +87,9 @@ library option (max, outFile, env, ...). Relative paths in it are relative to it
 Options on the command line override it.
 
 Signals: SIGINT or SIGTERM stops the script and exits 0 (a second one: SIGKILL at once);
-SIGHUP reopens the log files; SIGUSR2 restarts the script.
+SIGHUP reopens the log files (after logrotate renamed them); SIGUSR2 restarts the script.
 
 Exit status: 0 after a requested stop; when keepalive gives up, the script's last status (its
-exit code, or 128 + signal number); 1 when it cannot start (missing script, log folder or bad
-config file); 2 for a usage error.
+exit code, or 128 + signal number); 1 when it cannot start (missing script, a log file that
+cannot be written, a bad config file); 2 for a usage error.
 `;

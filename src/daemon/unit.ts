@@ -7,6 +7,8 @@ export interface UnitSettings {
   readonly user: string | undefined;
   /** The watchdog's killTTL in ms: systemd must wait longer than this before its own SIGKILL. */
   readonly killTTL: number;
+  /** False with `unmovableLogs`: a reload (SIGHUP) cannot move the script's files, so none is offered. */
+  readonly reopensLogs: boolean;
 }
 
 /**
@@ -39,7 +41,9 @@ export function systemdUnit(settings: UnitSettings): string {
     '[Service]',
     'Type=simple',
     `ExecStart=${settings.execStart.map(systemdWord).join(' ')}`,
-    'ExecReload=/bin/kill -HUP $MAINPID',
+    ...(settings.reopensLogs
+      ? ['ExecReload=/bin/kill -HUP $MAINPID']
+      : ['# No ExecReload: with --unmovableLogs the script holds its log files, so a reload cannot', '# move them; rotate them with logrotate\'s copytruncate.']),
     `WorkingDirectory=${value(settings.workingDirectory)}`,
     ...(settings.user === undefined ? [] : [`User=${value(settings.user)}`]),
     'KillMode=mixed',
