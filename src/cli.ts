@@ -5,8 +5,9 @@ import { packageFile } from './package-files.js';
 import { parseArgs, toFlags, UsageError, type Command, type StartCommand } from './cli/args.js';
 import { ConfigError, planStart, type StartPlan } from './cli/config.js';
 import { GENERAL_HELP, START_HELP } from './cli/help.js';
-import { defaultName, detachedOptions, recordLogs, runList, runLogs, runRestart, runStop } from './daemon/commands.js';
-import { claimName, DAEMON_ENV, launch, StartError } from './daemon/launch.js';
+import { isRecordedName, missingScript, startDetached as launchDetached, startRecorded } from './cli/detach.js';
+import { defaultName, detachedOptions, recordLogs, runDelete, runList, runLogs, runRestart, runStop } from './daemon/commands.js';
+import { claimName, DAEMON_ENV, StartError } from './daemon/launch.js';
 import { defaultLogs, ensureHome, homeFolder, StateError } from './daemon/state.js';
 import { systemdUnit } from './daemon/unit.js';
 import { keepRecord } from './daemon/watchdog.js';
@@ -48,8 +49,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.out(`${version()}\n`);
       return 0;
     case 'start':
+      if (process.env[DAEMON_ENV] === undefined && isRecordedName(command)) return startRecorded(command.target, io);
       if (command.daemon && process.env[DAEMON_ENV] === undefined) return startDetached(command, argv, io);
-      return start(command, io);
+      return start(command, argv, io);
     case 'unit':
       return unit(command.start, io);
     case 'list':
@@ -57,7 +59,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     case 'stop':
       return runStop(command.name, io);
     case 'restart':
-      return runRestart(command.name, io);
+      return runRestart(command.name, io, (name) => startRecorded(name, io));
+    case 'delete':
+      return runDelete(command.name, io);
     case 'logs':
       return runLogs(command.name, command.lines, command.follow, io);
   }
@@ -67,7 +71,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 function nameOf(command: StartCommand, io: Io): string | undefined {
   const name = command.name ?? defaultName(command.target);
   if (name === 'all' || name === undefined) {
-    const why = name === 'all' ? '"all" is reserved for stop all' : `cannot make a name from ${JSON.stringify(command.target)}`;
+    const why = name === 'all' ? '"all" is reserved for stop all and delete all' : `cannot make a name from ${JSON.stringify(command.target)}`;
     io.err(`keepalive: --name: ${why}; give another with --name (see keepalive --help)\n`);
     return undefined;
   }
@@ -104,22 +108,7 @@ async function startDetached(command: StartCommand, argv: readonly string[], io:
   if (name === undefined) return EXIT.usage;
   const plan = prepare(command, io);
   if (typeof plan === 'number') return plan;
-  const options = resolveOptions(plan.script, plan.options);
-  const home = homeFolder();
-  try {
-    ensureHome(home);
-    const record = await launch({
-      home, name, bin: packageFile('bin', 'keepalive.js'), argv, cwd: process.cwd(),
-      watchdogLog: defaultLogs(home, name).watchdog, settle: Math.min(options.minUptime, 3000),
-      say: (text) => io.err(`keepalive: ${text}\n`),
-    });
-    io.out(`started ${name}: watchdog pid ${record.watchdogPid}, child pid ${record.childPid}\n`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof StartError) && !(error instanceof StateError)) throw error;
-    io.err(`keepalive: ${error.message}\n`);
-    return EXIT.startFailed;
-  }
+  return launchDetached({ name, plan, argv, cwd: process.cwd() }, io);
 }
 
 /** `unit`: a systemd service running this start in the foreground, with absolute paths. */
@@ -154,7 +143,7 @@ function version(): string {
   return version;
 }
 
-async function start(command: StartCommand, io: Io): Promise<number> {
+async function start(command: StartCommand, argv: readonly string[], io: Io): Promise<number> {
   // A named watchdog: spawned by `start -d` (which holds the name), or `start --name` in the foreground.
   const detached = process.env[DAEMON_ENV];
   delete process.env[DAEMON_ENV];
@@ -176,6 +165,12 @@ async function start(command: StartCommand, io: Io): Promise<number> {
   const ended = new Promise<void>((resolve) => monitor.once('exit', () => resolve()));
   let release: (() => void) | undefined;
   if (name !== undefined) {
+    // A mistyped script never replaces the record of the name.
+    const missing = detached === undefined ? missingScript(plan, process.cwd()) : undefined;
+    if (missing !== undefined) {
+      io.err(`keepalive: script not found: ${missing}\n`);
+      return EXIT.startFailed;
+    }
     try {
       if (detached === undefined) release = await claimName(home, name, (text) => statusLine(io, text));
       else ensureHome(home);
@@ -188,7 +183,7 @@ async function start(command: StartCommand, io: Io): Promise<number> {
     keepRecord(monitor, {
       home, name, script: plan.script, args: [...(plan.options.args ?? [])], cwd: plan.options.cwd ? path.resolve(cwd, plan.options.cwd) : cwd,
       logs: recordLogs(plan.options, cwd, detached === undefined ? undefined : defaultLogs(home, name).watchdog),
-      killTTL: monitor.options.killTTL, warn: (text) => statusLine(io, text),
+      killTTL: monitor.options.killTTL, argv, argvCwd: cwd, warn: (text) => statusLine(io, text),
     });
     release?.();
   }

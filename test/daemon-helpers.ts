@@ -16,18 +16,20 @@ export interface Result {
 export interface Sandbox {
   readonly home: string;
   readonly marker: string;
-  /** `keepalive ...args` with this home; settles when the command ends. */
-  run(args: readonly string[], timeout?: number): Promise<Result>;
+  /** `keepalive ...args` with this home (in `cwd`, by default the project's root); settles when the command ends. */
+  run(args: readonly string[], timeout?: number, cwd?: string): Promise<Result>;
   /** The record of a name, parsed. */
   record(name: string): Record<string, unknown> & { watchdogPid: number; childPid: number | null };
   /** The pids of living processes whose command line holds the marker (watchdogs and children). */
   processes(): number[];
+  /** The status `list --json` shows for a name; undefined if it lists no such name. */
+  status(name: string): Promise<string | undefined>;
 }
 
 /** Polls until `done` holds, or fails the test after `ms`. */
-export async function until(what: string, done: () => boolean, ms = 15_000): Promise<void> {
+export async function until(what: string, done: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await delay(20);
   }
@@ -74,10 +76,14 @@ export function sandbox(below = ''): Sandbox {
     home,
     marker,
     processes,
-    async run(args, timeout = 60_000) {
-      const run = runBin(args, { env: { ...process.env, KEEPALIVE_HOME: home }, timeout });
+    async run(args, timeout = 60_000, cwd?: string) {
+      const run = runBin(args, { env: { ...process.env, KEEPALIVE_HOME: home }, timeout, ...(cwd === undefined ? {} : { cwd }) });
       const { code } = await run.exited;
       return { code, stdout: run.stdout(), stderr: run.stderr() };
+    },
+    async status(name) {
+      const list = JSON.parse((await this.run(['list', '--json'])).stdout) as { name: string; status: string }[];
+      return list.find((entry) => entry.name === name)?.status;
     },
     record(name) {
       return JSON.parse(readFileSync(`${home}/${name}.json`, 'utf8')) as ReturnType<Sandbox['record']>;

@@ -8,6 +8,8 @@ import { fixture, tempDir } from './helpers.js';
 const app = fixture('daemon-app.js');
 /** Short enough to keep the tests quick; `start -d` waits this long to call a start good. */
 const FAST = ['--minUptime', '200', '--killTTL', '2s'];
+/** For scripts that crash at start: a first run slowed by a busy machine still counts as spinning. */
+const CRASHING = ['--minUptime', '5s', '--killTTL', '2s'];
 
 describe('keepalive start -d, list, logs, stop', () => {
   it('starts detached, lists, shows logs and stops both processes', async () => {
@@ -89,26 +91,70 @@ describe('keepalive start -d, list, logs, stop', () => {
     assert.deepEqual(box.processes(), []);
   });
 
-  it('reports a script that crashes at once or does not exist, and leaves nothing running', async () => {
+  it('reports a script that crashes at once and keeps retrying it; one that gives up leaves nothing running', async () => {
     const box = sandbox();
-    const crash = await box.run(['start', '-d', '--name', 'crash', ...FAST, fixture('daemon-crash.js'), box.marker]);
+    const crash = await box.run(['start', '-d', '--name', 'crash', ...CRASHING, fixture('daemon-crash.js'), box.marker]);
     assert.equal(crash.code, 1);
-    assert.match(crash.stderr, /^keepalive: crash failed to start: exited with code 3 after \d+ ms \(see keepalive logs crash\)\n$/);
-    assert.deepEqual(box.processes(), []);
+    assert.match(crash.stderr, /^keepalive: crash crashed at start: exited with code 3 after \d+ ms; retrying in 1 s \(see keepalive logs crash\)\n$/);
+    const { watchdogPid } = box.record('crash');
+    assert.ok(alive(watchdogPid), 'the watchdog stays');
+    await until('a second run', () => (box.record('crash').restarts as number) >= 1);
+    await until('list to show it waiting', async () => (await box.status('crash')) === 'waiting to restart');
     const logs = await box.run(['logs', 'crash']);
     assert.match(logs.stdout, /cannot listen: port taken/);
+    assert.equal((await box.run(['stop', 'crash'])).stdout, 'stopped crash\n');
+    assert.deepEqual(box.processes(), []);
 
-    const missing = await box.run(['start', '-d', '--name', 'missing', path.join(box.home, 'nope.js'), box.marker]);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^keepalive: missing failed to start: .*script not found: .*nope\.js/);
+    const once = await box.run(['start', '-d', '--name', 'once', '-m', '1', ...CRASHING, fixture('daemon-crash.js'), box.marker]);
+    assert.equal(once.code, 1);
+    assert.match(once.stderr, /^keepalive: once failed to start: gave up after 1 run \(max\): exited with code 3 after \d+ ms \(see keepalive logs once\)\n$/);
     assert.deepEqual(box.processes(), []);
     const list = JSON.parse((await box.run(['list', '--json'])).stdout) as { name: string; status: string }[];
-    assert.deepEqual(list.map(({ name, status }) => [name, status]), [['crash', 'stopped'], ['missing', 'gave up']]);
+    assert.deepEqual(list.map(({ name, status }) => [name, status]), [['crash', 'stopped'], ['once', 'gave up']]);
+  });
+
+  it('start -d of a server whose database is not up yet: exit 1, and the watchdog starts it once it can', async () => {
+    const box = sandbox();
+    const database = path.join(tempDir(), 'database-up');
+    const started = await box.run(['start', '-d', '--name', 'api', ...CRASHING, fixture('daemon-needs-file.js'), database, box.marker]);
+    assert.equal(started.code, 1);
+    assert.match(started.stderr, /^keepalive: api crashed at start: exited with code 1 after \d+ ms; retrying in 1 s \(see keepalive logs api\)\n$/);
+    await until('list to show it waiting', async () => (await box.status('api')) === 'waiting to restart');
+
+    writeFileSync(database, '');
+    await until('the server to run', () => {
+      const record = box.record('api');
+      return record.status === 'running' && record.childPid !== null && alive(record.childPid);
+    });
+    assert.equal(await box.status('api'), 'running');
+    assert.match(readFileSync(path.join(box.home, 'logs', 'api.err.log'), 'utf8'), /database not up/);
+    assert.equal((await box.run(['stop', 'api'])).code, 0);
+    assert.deepEqual(box.processes(), []);
+  });
+
+  it('a script that does not exist: one line, nothing recorded and nothing started', async () => {
+    const box = sandbox();
+    const missing = await box.run(['start', '-d', '--name', 'missing', path.join(box.home, 'nope.js'), box.marker]);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, `keepalive: script not found: ${path.join(box.home, 'nope.js')}\n`);
+    assert.deepEqual(box.processes(), []);
+    assert.ok(!existsSync(path.join(box.home, 'missing.json')), 'no record');
+  });
+
+  it('a watchdog that cannot start says why in one line, with one "keepalive:"', async () => {
+    const box = sandbox();
+    const log = path.join(tempDir(), 'no', 'such', 'x.log');
+    const result = await box.run(['start', '-d', '--name', 'x', '-l', log, ...FAST, app, box.marker]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr.split('\n').length, 2, result.stderr);
+    assert.match(result.stderr, /^keepalive: x failed to start: logFile ".*x\.log": ENOENT[^\n]*\(see keepalive logs x\)\n$/);
+    assert.doesNotMatch(result.stderr, /keepalive: .*keepalive:/);
+    assert.deepEqual(box.processes(), []);
   });
 
   it('rejects unknown names (exit 1) and bad input (exit 2) in one line', async () => {
     const box = sandbox();
-    for (const args of [['stop', 'nope'], ['restart', 'nope'], ['logs', 'nope']]) {
+    for (const args of [['stop', 'nope'], ['restart', 'nope'], ['logs', 'nope'], ['delete', 'nope']]) {
       const result = await box.run(args);
       assert.equal(result.code, 1, args.join(' '));
       assert.equal(result.stderr, 'keepalive: unknown name "nope" (see keepalive list)\n');

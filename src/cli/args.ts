@@ -29,6 +29,7 @@ export type Command =
   | { readonly kind: 'list'; readonly json: boolean }
   | { readonly kind: 'stop'; readonly name: string }
   | { readonly kind: 'restart'; readonly name: string }
+  | { readonly kind: 'delete'; readonly name: string }
   | { readonly kind: 'logs'; readonly name: string; readonly lines: number; readonly follow: boolean };
 
 export type StartCommand = Extract<Command, { kind: 'start' }>;
@@ -241,7 +242,7 @@ function checkName(label: string, value: string): string {
   return value;
 }
 
-/** `stop <name|all>`, `restart <name>`: exactly one name. */
+/** `stop <name|all>`, `delete <name|all>`, `restart <name>`: exactly one name. */
 function parseName(command: string, argv: readonly string[], all: boolean): string {
   const [name, ...extra] = argv;
   const what = all ? '<name|all>' : '<name>';
@@ -307,6 +308,8 @@ export function parseArgs(argv: readonly string[]): Command {
       return { kind: 'stop', name: parseName('stop', rest, true) };
     case 'restart':
       return { kind: 'restart', name: parseName('restart', rest, false) };
+    case 'delete':
+      return { kind: 'delete', name: parseName('delete', rest, true) };
     case 'logs':
       return parseLogs(rest);
     case 'help':

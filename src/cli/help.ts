@@ -4,7 +4,8 @@ const USAGE = 'keepalive start [options] <script | config.json> [script args...]
 
 export const GENERAL_HELP = `Usage: ${USAGE}
        keepalive start -d [--name <name>] [options] <script> [script args...]
-       keepalive list [--json] | stop <name|all> | restart <name> | logs <name> [-n N] [-f]
+       keepalive start <name> | restart <name> | stop <name|all> | delete <name|all>
+       keepalive list [--json] | logs <name> [-n N] [-f]
        keepalive unit [--user <user>] [options] <script> [script args...]
        keepalive help start | --help | --version
 
@@ -12,10 +13,13 @@ Keeps one process running in the foreground: restarts it by forever's rules, sto
 systemd (SIGTERM, then SIGKILL to what is left) and loses none of its output.
 
 Commands:
-  start      run a script (or the script of a JSON config file) until stopped or given up
+  start      run a script (or the script of a JSON config file) until stopped or given up;
+             "start <name>" starts a named app that is not running again, in the background,
+             with the command line it was started with
   list, ls   named apps: status, pids, uptime, restarts (--json for an array)
   stop       stop a named app (or all), waiting until its watchdog and child are gone
-  restart    restart a named app's script
+  restart    restart a named app's script (or start it again if it is not running)
+  delete     forget a named app that is not running (or all such apps); its logs are kept
   logs       the last lines of a named app's logs (-n N, default 20; -f to follow)
   unit       print a systemd service that runs this start in the foreground
   help       this text; "help start" lists every option of start
@@ -62,7 +66,8 @@ Process
       --fork                  open an IPC channel to the script
 
 Named apps
-  -d, --daemon                run detached; returns once the script runs (exit 0) or failed (1)
+  -d, --daemon                run detached; returns once the script runs (exit 0) or failed (1;
+                              a script that crashed at once is retried in the background)
       --name <name>           the app's name for list, stop, restart, logs (default: the
                               script's base name); without -d, a named foreground run
       --user <user>           (unit only) the User= of the systemd service

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { MonitorOptions } from '../options.js';
-import { restartApp, stopApp } from './control.js';
+import { deleteApp, restartApp, stopApp } from './control.js';
 import { formatTable, listApps } from './list.js';
 import { logFiles, showLogs } from './logs.js';
 import { check, defaultLogs, homeFolder, isValidName, readRecord, recordNames, StateError, type AppRecord, type Checked } from './state.js';
@@ -98,15 +98,19 @@ export function runStop(name: string, io: Output): Promise<number> {
   });
 }
 
-export function runRestart(name: string, io: Output): Promise<number> {
+/**
+ * `restart <name>`: a running app's watchdog restarts its child; an app that is not running is
+ * started from its record, by `start` (the CLI's start by name).
+ */
+export function runRestart(name: string, io: Output, start: (name: string) => Promise<number>): Promise<number> {
   return guarded(io, async (home) => {
     const checked = find(home, name, io);
     if (!checked) return UNKNOWN;
-    if (!checked.watchdogAlive) {
-      const orphan = checked.childAlive ? ` (its child pid ${checked.record.childPid} is orphaned: stop it, then start it again)` : '';
-      io.err(`keepalive: ${name} is not running${orphan}\n`);
+    if (!checked.watchdogAlive && checked.childAlive) {
+      io.err(`keepalive: ${name} is not running (its child pid ${checked.record.childPid} is orphaned: stop it, then start it again)\n`);
       return 1;
     }
+    if (!checked.watchdogAlive) return start(name);
     const record = await restartApp(home, checked);
     if (!record) {
       io.err(`keepalive: ${name} did not restart in time (see keepalive logs ${name})\n`);
@@ -114,6 +118,48 @@ export function runRestart(name: string, io: Output): Promise<number> {
     }
     io.out(`restarted ${name}: child pid ${record.childPid}\n`);
     return 0;
+  });
+}
+
+/**
+ * `delete <name|all>`: removes the records of apps that are not running, keeping their logs.
+ * `all` skips the running ones and says so; a single running name is an error.
+ */
+export function runDelete(name: string, io: Output): Promise<number> {
+  return guarded(io, async (home) => {
+    const all = name === 'all';
+    let status = 0;
+    for (const each of all ? recordNames(home) : [name]) {
+      const outcome = await deleteApp(home, each);
+      switch (outcome.kind) {
+        case 'deleted':
+          io.out(`deleted ${each}${outcome.logs.length > 0 ? ` (kept its logs: ${outcome.logs.join(', ')})` : ''}\n`);
+          break;
+        case 'unknown':
+          // With `all`: deleted by someone else since the folder was read.
+          if (!all) {
+            io.err(`keepalive: unknown name ${JSON.stringify(name)} (see keepalive list)\n`);
+            status = UNKNOWN;
+          }
+          break;
+        case 'running': {
+          const { checked } = outcome;
+          const how = !checked.watchdogAlive ? `orphaned (its child pid ${checked.record.childPid} still runs)`
+            : checked.status === 'waiting to restart' ? 'waiting to restart' : 'running';
+          if (all) io.out(`skipped ${each}: it is ${how}; stop it first\n`);
+          else {
+            io.err(`keepalive: ${each} is ${how}; stop it first\n`);
+            status = 1;
+          }
+          break;
+        }
+        case 'busy':
+          io.err(`keepalive: ${each} is being started or stopped by another keepalive; try again\n`);
+          status = 1;
+          break;
+      }
+    }
+    return status;
   });
 }
 

@@ -1,11 +1,17 @@
+import { existsSync, unlinkSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { descendantsOf, groupMembers, isAlive, readProcessTable, type ProcessEntry } from '../process-table.js';
-import { check, isSameProcess, readRecord, tryLock, writeRecord, type AppRecord, type Checked } from './state.js';
+import { logFiles } from './logs.js';
+import {
+  check, defaultLogs, isSameProcess, readRecord, recordFile, StateError, tryLock, writeRecord, type AppRecord, type Checked,
+} from './state.js';
 
 /** How often the commands look at /proc and the records while they wait. */
 const POLL = 20;
 /** Grace on top of a watchdog's killTTL before `stop` stops waiting for it. */
 const STOP_GRACE = 10_000;
+/** How long a start or delete waits for the name's lock held by another start. */
+const LOCK_WAIT = 15_000;
 
 /** Polls `done` until it is true or `ms` have passed; returns whether it became true. */
 export async function waitUntil(done: () => boolean, ms: number): Promise<boolean> {
@@ -15,6 +21,16 @@ export async function waitUntil(done: () => boolean, ms: number): Promise<boolea
     if (Date.now() >= deadline) return false;
     await delay(POLL);
   }
+}
+
+/**
+ * Takes the lock of a name, waiting while another start holds it. Returns the function that
+ * releases it, or undefined if it was not released in time.
+ */
+export async function lockName(home: string, name: string): Promise<(() => void) | undefined> {
+  let release: (() => void) | undefined;
+  await waitUntil(() => (release = tryLock(home, name)) !== undefined, LOCK_WAIT);
+  return release;
 }
 
 function send(pid: number, signal: NodeJS.Signals): void {
@@ -110,4 +126,47 @@ export async function restartApp(home: string, checked: Checked): Promise<AppRec
       check(latest).childAlive;
   };
   return (await waitUntil(restarted, record.killTTL + STOP_GRACE)) ? latest : undefined;
+}
+
+export type DeleteOutcome =
+  /** The record is gone; `logs` are the app's log files that exist, kept. */
+  | { readonly kind: 'deleted'; readonly logs: readonly string[] }
+  | { readonly kind: 'unknown' }
+  /** Its watchdog runs, or its orphaned child does: it must be stopped first. */
+  | { readonly kind: 'running'; readonly checked: Checked }
+  /** Another keepalive holds the name's lock (a start or stop under way). */
+  | { readonly kind: 'busy' };
+
+/**
+ * Removes the record of an app that is not running, under the name's lock, so that a start at
+ * the same moment is never undone: it either runs before (and the app is running) or after (and
+ * writes a new record). Log files are kept. A record that cannot be read is removed too.
+ */
+export async function deleteApp(home: string, name: string): Promise<DeleteOutcome> {
+  const release = await lockName(home, name);
+  if (!release) return { kind: 'busy' };
+  try {
+    let record: AppRecord | undefined;
+    let files: readonly string[];
+    try {
+      record = readRecord(home, name);
+      if (!record) return { kind: 'unknown' };
+      const checked = check(record);
+      if (checked.watchdogAlive || checked.childAlive) return { kind: 'running', checked };
+      files = logFiles(record);
+    } catch (error) {
+      // Records are only ever replaced whole, so this one was put there by hand; nothing runs it.
+      if (!(error instanceof StateError)) throw error;
+      files = Object.values(defaultLogs(home, name));
+    }
+    try {
+      unlinkSync(recordFile(home, name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'unknown' };
+      throw new StateError(`cannot delete the record of ${name}: ${(error as Error).message}`);
+    }
+    return { kind: 'deleted', logs: files.filter((file) => existsSync(file)) };
+  } finally {
+    release();
+  }
 }

@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
-import { closeSync, constants, openSync, readFileSync } from 'node:fs';
-import { stopOrphan, waitUntil } from './control.js';
-import { check, ensureHome, readRecord, StateError, tryLock, type AppRecord } from './state.js';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { lockName, stopOrphan, waitUntil } from './control.js';
+import { check, ensureHome, readRecord, StateError, type AppRecord } from './state.js';
 
 /** The environment variable that tells a spawned `keepalive start` it is the named watchdog. */
 export const DAEMON_ENV = 'KEEPALIVE_DAEMON';
 
-/** How long a start waits for the name's lock held by another start. */
-const LOCK_WAIT = 15_000;
 /** How long a start waits for its watchdog to start the child. */
 const START_WAIT = 30_000;
 
@@ -23,8 +21,7 @@ export class StartError extends Error {
  */
 export async function claimName(home: string, name: string, say: (text: string) => void): Promise<() => void> {
   ensureHome(home);
-  let release: (() => void) | undefined;
-  await waitUntil(() => (release = tryLock(home, name)) !== undefined, LOCK_WAIT);
+  const release = await lockName(home, name);
   if (!release) throw new StartError(`${name} is being started or stopped by another keepalive; try again`);
   try {
     let existing: AppRecord | undefined;
@@ -69,25 +66,40 @@ export interface LaunchRequest {
   readonly say: (text: string) => void;
 }
 
-/** The last non-empty line of a file, for a reason when the watchdog says nothing else. */
-function lastLine(file: string): string | undefined {
+/**
+ * The last non-empty line a watchdog wrote to its log after `from` (its size when the watchdog
+ * started), for a reason when the watchdog says nothing else. Without the `keepalive: ` its status
+ * lines (after a time) and its error lines start with: the reason is printed after one already.
+ */
+function lastLine(file: string, from: number): string | undefined {
   try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').at(-1)?.replace(/^\S+ keepalive: /, '') || undefined;
+    const text = readFileSync(file).subarray(from).toString('utf8');
+    return text.trimEnd().split('\n').at(-1)?.replace(/^(\d{4}-\d\d-\d\dT\S+ )?keepalive: /, '') || undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * Starts a detached watchdog for `name` and returns its record once its child has run for
- * `settle` ms. Throws StartError if the name is taken, or if the watchdog gave up or its child
- * ended at once (the watchdog is then stopped: a failed start leaves nothing running).
+ * How a launch ended: the child runs; or its first run ended early and the watchdog waits to start
+ * it again by its rules (`retryDelay` ms), as systemd and pm2 keep retrying a service.
  */
-export async function launch(request: LaunchRequest): Promise<AppRecord> {
+export type Launched =
+  | { readonly outcome: 'running'; readonly record: AppRecord }
+  | { readonly outcome: 'retrying'; readonly record: AppRecord & { readonly retryDelay: number } };
+
+/**
+ * Starts a detached watchdog for `name` and returns its record once its child has run for
+ * `settle` ms, or once its first run ended sooner and the watchdog waits to retry (the watchdog
+ * stays). Throws StartError if the name is taken, or if the watchdog gave up or ended (it is then
+ * gone: such a start leaves nothing running).
+ */
+export async function launch(request: LaunchRequest): Promise<Launched> {
   const { home, name, say } = request;
   const release = await claimName(home, name, say);
   try {
     const log = openSync(request.watchdogLog, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    const logStart = fstatSync(log).size;
     const env = { ...process.env, KEEPALIVE_HOME: home, [DAEMON_ENV]: name };
     const watchdog = (() => {
       try {
@@ -107,6 +119,7 @@ export async function launch(request: LaunchRequest): Promise<AppRecord> {
 
     let record: AppRecord | undefined;
     let failure: string | undefined;
+    let retrying: (AppRecord & { readonly retryDelay: number }) | undefined;
     const settled = (): boolean => {
       try {
         record = readRecord(home, name);
@@ -117,20 +130,26 @@ export async function launch(request: LaunchRequest): Promise<AppRecord> {
       if (mine?.status === 'running' && mine.childStartedAt !== null && check(mine).childAlive) {
         return Date.now() - mine.childStartedAt >= request.settle;
       }
-      if (mine && (mine.status === 'waiting' || mine.status === 'gave-up' || mine.status === 'stopped')) {
+      // "waiting" without a delay: the child just ended, and the watchdog is deciding what next.
+      if (mine?.status === 'waiting' && typeof mine.retryDelay === 'number' && !ended) {
+        retrying = { ...mine, retryDelay: mine.retryDelay };
+        return true;
+      }
+      if (mine && (mine.status === 'gave-up' || mine.status === 'stopped')) {
         failure = mine.reason ?? mine.status;
         return true;
       }
       if (ended) {
-        failure = mine?.reason ?? lastLine(request.watchdogLog) ?? 'the watchdog ended at once';
+        failure = mine?.reason ?? lastLine(request.watchdogLog, logStart) ?? 'the watchdog ended at once';
         return true;
       }
       return false;
     };
     if (!(await waitUntil(settled, START_WAIT))) failure = `the child did not start within ${START_WAIT / 1000} s`;
-    if (failure === undefined && record) return record;
+    if (retrying) return { outcome: 'retrying', record: retrying };
+    if (failure === undefined && record) return { outcome: 'running', record };
 
-    // Failed: leave nothing running.
+    // Gave up, or did not start in time: leave nothing running.
     try {
       process.kill(pid, 'SIGTERM');
     } catch {

@@ -38,6 +38,14 @@ export interface AppRecord {
   readonly status: RecordedStatus;
   /** The last exit or give-up, in words, for `start -d` to report. */
   readonly reason?: string;
+  /** While the watchdog waits to start the child again: how long it waits, in ms. */
+  readonly retryDelay?: number;
+  /**
+   * The command line as given to keepalive (`start -d --name api server.js`) and the folder it was
+   * given in: what `start <name>` and `restart <name>` run again. Missing in older records.
+   */
+  readonly argv?: readonly string[];
+  readonly argvCwd?: string;
   readonly updatedAt: number;
 }
 

@@ -11,6 +11,9 @@ export interface RecordSettings {
   readonly cwd: string;
   readonly logs: AppRecord['logs'];
   readonly killTTL: number;
+  /** The command line as given to keepalive, and the folder it was given in, to start it again. */
+  readonly argv: readonly string[];
+  readonly argvCwd: string;
   /** Where a record that cannot be written is reported (the watchdog's stderr). */
   readonly warn: (text: string) => void;
 }
@@ -55,6 +58,8 @@ export function keepRecord(monitor: Monitor, settings: RecordSettings): () => vo
     cwd: settings.cwd,
     logs: settings.logs,
     killTTL: settings.killTTL,
+    argv: settings.argv,
+    argvCwd: settings.argvCwd,
     restarts: 0,
     status: 'starting',
     updatedAt: Date.now(),
@@ -87,6 +92,9 @@ export function keepRecord(monitor: Monitor, settings: RecordSettings): () => vo
       changes.childStart = null;
       changes.childStartedAt = null;
     }
+    // Set only while waiting, so that a reader never takes an earlier wait for the current one.
+    if (event.type === 'restarting') changes.retryDelay = event.delay;
+    else if (['started', 'exited', 'spawn-failed', 'stopped', 'gave-up'].includes(event.type)) changes.retryDelay = undefined;
     if (event.type === 'exited' || event.type === 'spawn-failed') changes.reason = formatStatus(event);
     // "gave up after 3 runs (spinning): exited with code 1 after 5 ms"
     if (event.type === 'gave-up') changes.reason = record.reason ? `${formatStatus(event)}: ${record.reason}` : formatStatus(event);
