@@ -160,17 +160,21 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
     return planFailure(error, io);
   }
 
+  // One line for a mistyped script, and it never replaces the record of a name.
+  const missing = detached === undefined ? missingScript(plan, process.cwd()) : undefined;
+  if (missing !== undefined) {
+    io.err(`keepalive: script not found: ${missing}\n`);
+    return EXIT.startFailed;
+  }
   if (!plan.quiet) monitor.on('status', (event) => statusLine(io, formatStatus(event)));
-  monitor.on('error', (error) => io.err(`keepalive: ${error.message}\n`));
+  monitor.on('error', (error) => {
+    // A spawn failure has its status line already ("could not start: ..."); said once is enough.
+    if (!plan.quiet && error instanceof KeepaliveError && error.code === 'SPAWN_FAILED') return;
+    io.err(`keepalive: ${error.message}\n`);
+  });
   const ended = new Promise<void>((resolve) => monitor.once('exit', () => resolve()));
   let release: (() => void) | undefined;
   if (name !== undefined) {
-    // A mistyped script never replaces the record of the name.
-    const missing = detached === undefined ? missingScript(plan, process.cwd()) : undefined;
-    if (missing !== undefined) {
-      io.err(`keepalive: script not found: ${missing}\n`);
-      return EXIT.startFailed;
-    }
     try {
       if (detached === undefined) release = await claimName(home, name, (text) => statusLine(io, text));
       else ensureHome(home);

@@ -22,7 +22,7 @@ test('a script on the command line: resolved where keepalive runs, CLI defaults 
   const cwd = tempDir();
   const result = plan(['-m', '2', 'app.js', 'a', 'b'], cwd);
   assert.equal(result.script, path.join(cwd, 'app.js'));
-  assert.deepEqual(result.options, { ...CLI_DEFAULTS, max: 2, args: ['a', 'b'] });
+  assert.deepEqual(result.options, { ...CLI_DEFAULTS, max: 2, args: ['a', 'b'], echoFileOutput: false });
   assert.equal(result.quiet, false);
   // With --sourceDir, or a command that is not node, the script is passed on as given.
   assert.equal(plan(['--sourceDir', '/srv', 'app.js'], cwd).script, 'app.js');
@@ -31,12 +31,17 @@ test('a script on the command line: resolved where keepalive runs, CLI defaults 
   assert.equal(plan(['--minUptime', '0', 'app.js'], cwd).options.minUptime, 0);
 });
 
-test('output files turn the console echo off unless --silent is given either way', () => {
+test('a stream goes to its file or else to the console, as in the shell, unless --silent is given either way', () => {
   const cwd = tempDir();
-  assert.equal(plan(['app.js'], cwd).options.silent, undefined);
-  assert.equal(plan(['-o', 'out.log', 'app.js'], cwd).options.silent, true);
-  assert.equal(plan(['-l', 'all.log', 'app.js'], cwd).options.silent, true);
-  assert.equal(plan(['--no-silent', '-e', 'err.log', 'app.js'], cwd).options.silent, false);
+  const echo = (argv: string[]) => {
+    const { silent, echoFileOutput } = plan([...argv, 'app.js'], cwd).options;
+    return { silent, echoFileOutput };
+  };
+  assert.deepEqual(echo([]), { silent: undefined, echoFileOutput: false });
+  assert.deepEqual(echo(['-o', 'out.log']), { silent: undefined, echoFileOutput: false });
+  assert.deepEqual(echo(['-l', 'all.log']), { silent: undefined, echoFileOutput: false });
+  assert.deepEqual(echo(['--no-silent', '-e', 'err.log']), { silent: false, echoFileOutput: undefined });
+  assert.deepEqual(echo(['-s', '-e', 'err.log']), { silent: true, echoFileOutput: undefined });
 });
 
 test('a config file: paths relative to its folder, flags override it, env merges', () => {
@@ -64,7 +69,7 @@ test('a config file: paths relative to its folder, flags override it, env merges
     watchDirectory: [path.join(dir, 'lib'), '/etc/app'],
     env: { A: '1', B: '3' },
     killSignal: 'SIGINT',
-    silent: true,
+    echoFileOutput: false,
   });
   // Without script arguments on the command line, the file's args stay.
   assert.deepEqual(plan(['conf/app.json'], cwd).options.args, ['--port', '80']);

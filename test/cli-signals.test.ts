@@ -53,20 +53,52 @@ test('SIGUSR2 restarts the script', async () => {
   assert.ok(lines.includes(`started pid ${second} (run 2)`), lines.join('\n'));
 });
 
-test('SIGHUP reopens the log files after logrotate moved them', async () => {
+test('SIGHUP reopens the log files after logrotate moved them: the running script\'s next line is in the new file', async () => {
   const dir = tempDir();
   const out = path.join(dir, 'out.log');
-  // With timestamps keepalive writes the file itself, so the running script's output moves too.
-  const run = runBin(['start', '-m', '1', '-t', '-o', out, fixture('cli-write-on-usr1.js')]);
+  const run = runBin(['start', '-m', '1', '-o', out, fixture('cli-write-on-usr1.js')]);
   const [, pid] = await run.waitFor('stderr', /started pid (\d+)/);
   await waitForFile(out, /ready\n/);
   renameSync(out, `${out}.1`);
   run.process.kill('SIGHUP');
-  await run.waitFor('stderr', /reopened the log files \(SIGHUP\)/);
+  await run.waitFor('stderr', new RegExp(`reopened ${out}: all later output goes to the new file`));
   process.kill(Number(pid), 'SIGUSR1');
   assert.deepEqual(await run.exited, { code: 0, signal: null });
-  assert.match(readFileSync(`${out}.1`, 'utf8'), /^\S+Z ready\n$/);
-  assert.match(readFileSync(out, 'utf8'), /^\S+Z after SIGUSR1\n$/);
+  assert.equal(readFileSync(`${out}.1`, 'utf8'), 'ready\n');
+  assert.equal(readFileSync(out, 'utf8'), 'after SIGUSR1\n');
+});
+
+test('--unmovableLogs: SIGHUP says plainly that the script keeps the old file until it restarts', async () => {
+  const dir = tempDir();
+  const out = path.join(dir, 'out.log');
+  const run = runBin(['start', '-m', '1', '--unmovableLogs', '-o', out, fixture('cli-write-on-usr1.js')]);
+  const [, pid] = await run.waitFor('stderr', /started pid (\d+)/);
+  await waitForFile(out, /ready\n/);
+  renameSync(out, `${out}.1`);
+  run.process.kill('SIGHUP');
+  await run.waitFor('stderr', new RegExp(`the child holds ${out} itself \\(unmovableLogs\\) and writes to the old file until it restarts`));
+  assert.doesNotMatch(run.stderr(), /all later output goes to the new file/);
+  process.kill(Number(pid), 'SIGUSR1');
+  assert.deepEqual(await run.exited, { code: 0, signal: null });
+  assert.equal(readFileSync(`${out}.1`, 'utf8'), 'ready\nafter SIGUSR1\n');
+  assert.equal(readFileSync(out, 'utf8'), '');
+});
+
+test('-e alone keeps stderr in its file and shows stdout on the console; -o alone the other way round', async () => {
+  const dir = tempDir();
+  const err = path.join(dir, 'err.log');
+  const errOnly = runBin(['start', '-q', '-m', '1', '-e', err, fixture('say-both.js'), 'to stdout', 'to stderr']);
+  assert.deepEqual(await errOnly.exited, { code: 0, signal: null });
+  assert.equal(errOnly.stdout(), 'to stdout\n');
+  assert.equal(errOnly.stderr(), '');
+  assert.equal(readFileSync(err, 'utf8'), 'to stderr\n');
+
+  const out = path.join(dir, 'out.log');
+  const outOnly = runBin(['start', '-q', '-m', '1', '-o', out, fixture('say-both.js'), 'to stdout', 'to stderr']);
+  assert.deepEqual(await outOnly.exited, { code: 0, signal: null });
+  assert.equal(outOnly.stdout(), '');
+  assert.equal(outOnly.stderr(), 'to stderr\n');
+  assert.equal(readFileSync(out, 'utf8'), 'to stdout\n');
 });
 
 test('a stop while waiting to restart a spinning script ends at once with 0', async () => {

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FLAGS } from '../src/cli/args.js';
 import { fixture, root, tempDir } from './helpers.js';
-import { runBin, statusLines } from './cli-helpers.js';
+import { bin, runBin, statusLines } from './cli-helpers.js';
 import { random } from './stress/torture-kit.js';
 
 test('a crashing script is retried, then keepalive gives up with its exit code', async () => {
@@ -87,13 +88,13 @@ test('status lines go to stderr, never into the output files; -q silences them',
   assert.match(quiet.stdout(), /^\{"args":\[\]/);
 });
 
-test('start-up failures exit 1 with one line: missing script, log folder, bad config', async () => {
+test('start-up failures exit 1 with one line: missing script, a log path under a file, bad config', async () => {
   const dir = tempDir();
   writeFileSync(path.join(dir, 'bad.json'), '{ "script": "app.js", "max": "3" }');
   const cases: [string[], RegExp][] = [
     [['start', path.join(dir, 'missing.js')], /script not found: .*missing\.js/],
-    [['start', '-o', path.join(dir, 'no', 'such', 'out.log'), fixture('cli-ready.js')], /out\.log/],
-    [['start', '--pidFile', path.join(dir, 'no', 'app.pid'), fixture('cli-ready.js')], /pidFile .*app\.pid/],
+    [['start', '-o', path.join(dir, 'bad.json', 'such', 'out.log'), fixture('cli-ready.js')], /^keepalive: outFile ".*out\.log": ENOTDIR[^\n]*\n$/],
+    [['start', '--pidFile', path.join(dir, 'bad.json', 'app.pid'), fixture('cli-ready.js')], /^keepalive: pidFile .*app\.pid/],
     [['start', path.join(dir, 'bad.json')], /config file .*bad\.json: option max: expected a whole number >= 1, got "3"/],
     [['start', path.join(dir, 'missing.json')], /cannot read config file .*missing\.json/],
   ];
@@ -163,4 +164,45 @@ test('fuzz through the bin: 40 random command lines end in 0, 1 or 2 without a s
       assert.doesNotMatch(run.stderr(), /\n\s+at |unexpected error/, `${JSON.stringify(argv)}: ${run.stderr()}`);
     }));
   }
+});
+
+test('a closed pipe ends --help, unit and list quietly: no message, the status of a SIGPIPE death or 0', () => {
+  const home = tempDir();
+  const commands = [['--help'], ['help', 'start'], ['unit', fixture('cli-ready.js')], ['list'], ['list', '--json']];
+  for (const args of commands) {
+    // `true` has closed the pipe long before node has started and written.
+    const quoted = [process.execPath, bin, ...args].map((word) => `'${word}'`).join(' ');
+    const result = spawnSync('bash', ['-c', `${quoted} | true; exit "\${PIPESTATUS[0]}"`], {
+      encoding: 'utf8', env: { ...process.env, KEEPALIVE_HOME: home },
+    });
+    assert.equal(result.stderr, '', args.join(' '));
+    assert.ok([0, 141].includes(result.status as number), `${args.join(' ')}: status ${result.status}`);
+  }
+});
+
+test('a command that cannot be spawned is said once, then the give-up', async () => {
+  const run = runBin(['start', '-m', '1', '-c', '/nonexistent/keepalive-prog', 'x']);
+  assert.deepEqual(await run.exited, { code: 1, signal: null });
+  const lines = run.stderr().trimEnd().split('\n');
+  assert.equal(lines.filter((line) => line.includes('/nonexistent/keepalive-prog')).length, 1, run.stderr());
+  assert.match(run.stderr(), /keepalive: could not start: spawn \/nonexistent\/keepalive-prog ENOENT\n/);
+  assert.match(lines.at(-1) as string, /keepalive: gave up after 1 run \(max\)$/);
+});
+
+test('a missing script is one line, and nothing else is said', async () => {
+  const dir = tempDir();
+  const run = runBin(['start', path.join(dir, 'app.js')]);
+  assert.deepEqual(await run.exited, { code: 1, signal: null });
+  assert.equal(run.stderr(), `keepalive: script not found: ${path.join(dir, 'app.js')}\n`);
+});
+
+test('unit offers ExecReload (SIGHUP reopens the logs), but not with --unmovableLogs, where it could not move them', async () => {
+  const plain = runBin(['unit', '-o', '/var/log/app.log', fixture('cli-ready.js')]);
+  assert.deepEqual(await plain.exited, { code: 0, signal: null });
+  assert.match(plain.stdout(), /^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
+  const unmovable = runBin(['unit', '--unmovableLogs', '-o', '/var/log/app.log', fixture('cli-ready.js')]);
+  assert.deepEqual(await unmovable.exited, { code: 0, signal: null });
+  assert.doesNotMatch(unmovable.stdout(), /^ExecReload=/m);
+  assert.match(unmovable.stdout(), /^# No ExecReload: with --unmovableLogs/m);
+  assert.match(unmovable.stdout(), /^ExecStart=.* --unmovableLogs /m);
 });

@@ -143,11 +143,13 @@ describe('keepalive start -d, list, logs, stop', () => {
 
   it('a watchdog that cannot start says why in one line, with one "keepalive:"', async () => {
     const box = sandbox();
-    const log = path.join(tempDir(), 'no', 'such', 'x.log');
+    const aFile = path.join(tempDir(), 'a-file');
+    writeFileSync(aFile, '');
+    const log = path.join(aFile, 'such', 'x.log');
     const result = await box.run(['start', '-d', '--name', 'x', '-l', log, ...FAST, app, box.marker]);
     assert.equal(result.code, 1);
     assert.equal(result.stderr.split('\n').length, 2, result.stderr);
-    assert.match(result.stderr, /^keepalive: x failed to start: logFile ".*x\.log": ENOENT[^\n]*\(see keepalive logs x\)\n$/);
+    assert.match(result.stderr, /^keepalive: x failed to start: logFile ".*x\.log": ENOTDIR[^\n]*\(see keepalive logs x\)\n$/);
     assert.doesNotMatch(result.stderr, /keepalive: .*keepalive:/);
     assert.deepEqual(box.processes(), []);
   });
@@ -254,7 +256,51 @@ describe('orphans', () => {
     assert.deepEqual(box.processes(), []);
   });
 
-  it('a stale record of a dead watchdog with a dead child is stopped, not running', async () => {
+  it('a SIGKILLed watchdog: its child ends at its next write (no reader), listed as "watchdog died"; start brings it back', async () => {
+    const box = sandbox();
+    const speaker = fixture('speak-on-usr1.js');
+    assert.equal((await box.run(['start', '-d', '--name', 'talk', ...FAST, speaker, box.marker])).code, 0);
+    const old = box.record('talk');
+    const out = path.join(box.home, 'logs', 'talk.out.log');
+    // Ready: its SIGUSR1 handler is in place (without one, SIGUSR1 starts Node's inspector).
+    await until('the child to be ready', () => /ready \d+\n/.test(readFileSync(out, 'utf8')));
+    process.kill(old.watchdogPid, 'SIGKILL');
+    await until('the watchdog to die', () => !alive(old.watchdogPid));
+    assert.ok(alive(old.childPid as number), 'a quiet child lives on, orphaned, until it writes');
+    // The watchdog's pid is a zombie before its last thread has let go of the pipes: a write
+    // may still go in then. Every write after that ends the child.
+    await until('the child to end at a write', () => {
+      if (!alive(old.childPid as number)) return true;
+      process.kill(old.childPid as number, 'SIGUSR1');
+      return false;
+    });
+    const list = JSON.parse((await box.run(['list', '--json'])).stdout) as Record<string, unknown>[];
+    assert.equal(list[0]?.status, 'watchdog died');
+    assert.match((await box.run(['list'])).stdout, /\ntalk +watchdog died +- +- /);
+    const again = await box.run(['start', 'talk']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((await box.run(['stop', 'talk'])).code, 0);
+    assert.deepEqual(box.processes(), []);
+  });
+
+  it('--unmovableLogs: the child of a SIGKILLed watchdog lives on and still writes its own file', async () => {
+    const box = sandbox();
+    const speaker = fixture('speak-on-usr1.js');
+    assert.equal((await box.run(['start', '-d', '--name', 'talk', '--unmovableLogs', ...FAST, speaker, box.marker])).code, 0);
+    const old = box.record('talk');
+    const out = path.join(box.home, 'logs', 'talk.out.log');
+    await until('the child to be ready', () => /ready \d+\n/.test(readFileSync(out, 'utf8')));
+    process.kill(old.watchdogPid, 'SIGKILL');
+    await until('the watchdog to die', () => !alive(old.watchdogPid));
+    process.kill(old.childPid as number, 'SIGUSR1');
+    await until('the line in its file', () => /said 1\n/.test(readFileSync(out, 'utf8')));
+    assert.ok(alive(old.childPid as number));
+    assert.equal(JSON.parse((await box.run(['list', '--json'])).stdout)[0]?.status, 'orphaned');
+    assert.equal((await box.run(['stop', 'talk'])).code, 0);
+    assert.deepEqual(box.processes(), []);
+  });
+
+  it('a stale record of a dead watchdog with a dead child shows the watchdog died, not running', async () => {
     const box = sandbox();
     assert.equal((await box.run(['start', '-d', '--name', 'gone', ...FAST, app, box.marker])).code, 0);
     const old = box.record('gone');
@@ -263,7 +309,7 @@ describe('orphans', () => {
     await until('both to die', () => !alive(old.watchdogPid) && !alive(old.childPid as number));
     assert.equal(box.record('gone').status, 'running', 'the record still says running');
     const list = JSON.parse((await box.run(['list', '--json'])).stdout) as Record<string, unknown>[];
-    assert.equal(list[0]?.status, 'stopped');
+    assert.equal(list[0]?.status, 'watchdog died');
     const again = await box.run(['start', '-d', '--name', 'gone', ...FAST, app, box.marker]);
     assert.equal(again.code, 0, again.stderr);
     assert.equal((await box.run(['stop', 'gone'])).code, 0);

@@ -24,12 +24,13 @@ async function runToEnd(script: string | string[], options: MonitorOptions): Pro
   await done;
 }
 
-for (const mode of ['files only', 'timestamps', 'listeners'] as const) {
+for (const mode of ['files only', 'unmovableLogs', 'timestamps', 'listeners'] as const) {
   test(`last words: all ${LINES} lines and the stack trace are kept (${mode})`, async () => {
     const dir = tempDir();
     const outFile = path.join(dir, 'out.log');
     const errFile = path.join(dir, 'err.log');
-    const monitor = new Monitor(fixture('last-words.js'), { silent: true, max: 1, outFile, errFile, timestamp: mode === 'timestamps' });
+    const options = { silent: true, max: 1, outFile, errFile, timestamp: mode === 'timestamps', unmovableLogs: mode === 'unmovableLogs' };
+    const monitor = new Monitor(fixture('last-words.js'), options);
     let emitted = 0;
     if (mode === 'listeners') monitor.on('stdout', (chunk: Buffer) => (emitted += countLines(chunk.toString())));
     let linesAtExit = -1;
@@ -48,17 +49,19 @@ for (const mode of ['files only', 'timestamps', 'listeners'] as const) {
   });
 }
 
-test(`last words with echo: the host's own stdout and the outFile both get all ${LINES} lines`, () => {
-  const dir = tempDir();
-  const outFile = path.join(dir, 'out.log');
-  const options = { max: 1, silent: false, outFile };
-  const echoed = execFileSync(process.execPath, [fixture('host.mjs'), JSON.stringify({ script: fixture('last-words.js'), options })], {
-    maxBuffer: 64 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  }).toString();
-  assert.equal(countLines(echoed), LINES);
-  assert.equal(countLines(readFileSync(outFile, 'utf8')), LINES);
-});
+for (const unmovableLogs of [false, true]) {
+  test(`last words with echo${unmovableLogs ? ' (unmovableLogs: the echo follows the file)' : ''}: the host's own stdout and the outFile both get all ${LINES} lines`, () => {
+    const dir = tempDir();
+    const outFile = path.join(dir, 'out.log');
+    const options = { max: 1, silent: false, outFile, unmovableLogs };
+    const echoed = execFileSync(process.execPath, [fixture('host.mjs'), JSON.stringify({ script: fixture('last-words.js'), options })], {
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
+    assert.equal(countLines(echoed), LINES);
+    assert.equal(countLines(readFileSync(outFile, 'utf8')), LINES);
+  });
+}
 
 test('logFile: both streams, and one line per lifecycle event', async () => {
   const dir = tempDir();

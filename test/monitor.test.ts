@@ -239,15 +239,18 @@ test('pidFile: written atomically at each start, removed at the end, never throu
   assert.equal(readFileSync(target, 'utf8'), 'keep me');
 });
 
-test('a log path whose folder is missing or unwritable throws LOG_PATH at start(), before any child runs', () => {
+test('a log or pid path under a regular file throws LOG_PATH at start(), before any child runs', () => {
+  const aFile = path.join(tempDir(), 'a-file');
+  writeFileSync(aFile, '');
+  const file = path.join(aFile, 'logs', 'app.log');
   for (const option of ['outFile', 'errFile', 'logFile', 'pidFile']) {
-    const monitor = new Monitor(fixture('idle.js'), { ...quiet, [option]: '/nonexistent-folder/app.log' });
+    const monitor = new Monitor(fixture('idle.js'), { ...quiet, [option]: file });
     let started = false;
     monitor.on('start', () => (started = true));
     assert.throws(() => monitor.start(), (error: unknown) => {
       assert.ok(error instanceof KeepaliveError);
       assert.equal(error.code, 'LOG_PATH');
-      assert.match(error.message, new RegExp(`${option} "/nonexistent-folder/app.log"`));
+      assert.ok(error.message.startsWith(`${option} ${JSON.stringify(file)}: ENOTDIR`), error.message);
       return true;
     });
     assert.equal(monitor.state, 'idle');

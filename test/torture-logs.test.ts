@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -52,16 +52,36 @@ async function startFails(options: MonitorOptions, name: string): Promise<void> 
   }
 }
 
-test('a log folder that is missing, or a file, is a LOG_PATH error at start(), naming option and path; no child runs', async () => {
+test('a log path under a regular file is a LOG_PATH error at start(), naming option and path; no child runs', async () => {
   const dir = tempDir();
-  const missing = path.join(dir, 'no such folder', 'app.log');
   const notAFolder = path.join(dir, 'plain-file');
   writeFileSync(notAFolder, '');
-  for (const name of ['outFile', 'errFile', 'logFile', 'pidFile']) await startFails({ [name]: missing }, name);
+  const underFile = path.join(notAFolder, 'logs', 'app.log');
+  for (const name of ['outFile', 'errFile', 'logFile', 'pidFile']) await startFails({ [name]: underFile }, name);
   for (const name of ['outFile', 'errFile', 'logFile']) await startFails({ [name]: path.join(notAFolder, 'app.log') }, name);
   // One bad path among good ones is enough.
-  await startFails({ outFile: path.join(dir, 'good.log'), errFile: missing }, 'errFile');
+  await startFails({ outFile: path.join(dir, 'good.log'), errFile: underFile }, 'errFile');
   assert.deepEqual(liveChildren('torture-graceful.js'), []);
+});
+
+test('missing folders above log and pid files are created as mkdir -p does (0777 less the umask)', async () => {
+  const dir = tempDir();
+  const options = {
+    outFile: path.join(dir, 'logs', 'deep', 'out.log'),
+    errFile: path.join(dir, 'logs', 'err.log'),
+    logFile: path.join(dir, 'other', 'all.log'),
+    pidFile: path.join(dir, 'run', 'app.pid'),
+  };
+  const monitor = new Monitor([process.execPath, fixture('torture-graceful.js')], { silent: true, ...options });
+  const started = nextEvent(monitor, 'start');
+  monitor.start();
+  await started;
+  await monitor.stop();
+  const umask = process.umask();
+  for (const folder of ['logs', 'logs/deep', 'other', 'run']) {
+    assert.equal(statSync(path.join(dir, folder)).mode & 0o777, 0o777 & ~umask, folder);
+  }
+  for (const file of [options.outFile, options.errFile, options.logFile]) assert.ok(existsSync(file), file);
 });
 
 test('a pidFile whose "folder" is a regular file is a LOG_PATH error at start(); no child runs', async () => {
@@ -113,10 +133,10 @@ async function writeVia(monitor: Monitor, stream: 'stdout' | 'stderr', text: str
   await wrote;
 }
 
-test('outFile deleted while running (files only): keepalive runs on; output goes to the deleted file until a restart after reopenLogs()', onLinux, async () => {
+test('outFile deleted while running (unmovableLogs): keepalive runs on; output goes to the deleted file until a restart after reopenLogs()', onLinux, async () => {
   const dir = tempDir();
   const outFile = path.join(dir, 'out.log');
-  const monitor = new Monitor(fixture('torture-bytes.js'), { silent: true, fork: true, outFile });
+  const monitor = new Monitor(fixture('torture-bytes.js'), { silent: true, fork: true, outFile, unmovableLogs: true });
   const pid = await startWriter(monitor);
   await writeVia(monitor, 'stdout', 'before\n');
   unlinkSync(outFile);
@@ -237,8 +257,8 @@ test('logFile /dev/full: child output and status lines fail quietly, one report,
   assert.equal(seen.at(-1)?.type, 'stopped');
 });
 
-test('outFile /dev/full, files only: the child holds the file and meets ENOSPC itself; keepalive has nothing to report', onLinux, async () => {
-  const monitor = new Monitor([process.execPath, fixture('torture-writer.js'), '500'], { silent: true, outFile: '/dev/full' });
+test('outFile /dev/full, unmovableLogs: the child holds the file and meets ENOSPC itself; keepalive has nothing to report', onLinux, async () => {
+  const monitor = new Monitor([process.execPath, fixture('torture-writer.js'), '500'], { silent: true, outFile: '/dev/full', unmovableLogs: true });
   const seen = statuses(monitor);
   // A stderr listener makes stderr a pipe; stdout stays the child's own descriptor of /dev/full.
   const pid = await writerReady(monitor);
@@ -374,7 +394,8 @@ function unstamp(file: Buffer): Buffer {
 }
 
 const modes: { name: string; session: Session; stamped: boolean }[] = [
-  { name: 'files only, the child holds the files', session: { options: {}, lockstep: false }, stamped: false },
+  { name: 'files only, keepalive writes them', session: { options: {}, lockstep: false }, stamped: false },
+  { name: 'unmovableLogs, the child holds the files', session: { options: { unmovableLogs: true }, lockstep: false }, stamped: false },
   { name: 'pipes, raw, chunks cut inside characters', session: { options: {}, lockstep: true }, stamped: false },
   { name: 'timestamps, chunks cut inside characters', session: { options: { timestamp: true }, lockstep: true }, stamped: true },
   { name: 'timestamps, no listener', session: { options: { timestamp: true }, lockstep: false }, stamped: true },
@@ -421,9 +442,9 @@ function childLines(log: string): string {
   return log.replace(/^\S+Z keepalive: .*\n/gm, '');
 }
 
-test('stdout and stderr interleaved in logFile, files only: the exact order the child wrote', async () => {
+test('stdout and stderr interleaved in logFile, unmovableLogs: the exact order the child wrote', async () => {
   const logFile = path.join(tempDir(), 'all.log');
-  await writeAll({ options: { logFile }, lockstep: false }, INTERLEAVED, undefined);
+  await writeAll({ options: { logFile, unmovableLogs: true }, lockstep: false }, INTERLEAVED, undefined);
   assert.equal(childLines(readFileSync(logFile, 'utf8')), Buffer.concat(INTERLEAVED.map((piece) => piece.data)).toString());
 });
 

@@ -21,13 +21,13 @@ export function defaultName(target: string): string | undefined {
 }
 
 /**
- * The options of a detached watchdog: without `-o`, `-e` or `-l`, the script's output goes to
- * `$KEEPALIVE_HOME/logs/<name>.out.log` and `.err.log`.
+ * The options of a detached watchdog, which has no console: without `-l`, a stream without a
+ * file of its own goes to `$KEEPALIVE_HOME/logs/<name>.out.log` or `.err.log`.
  */
 export function detachedOptions(options: MonitorOptions, home: string, name: string): MonitorOptions {
-  if (options.outFile !== undefined || options.errFile !== undefined || options.logFile !== undefined) return options;
+  if (options.logFile !== undefined) return { ...options, silent: true };
   const logs = defaultLogs(home, name);
-  return { ...options, outFile: logs.out, errFile: logs.err, silent: true };
+  return { ...options, outFile: options.outFile ?? logs.out, errFile: options.errFile ?? logs.err, silent: true };
 }
 
 /** The log files a record lists, as absolute paths (relative ones are relative to the watchdog's folder). */

@@ -16,7 +16,10 @@ import { readProcess } from '../process-table.js';
 export type RecordedStatus = 'starting' | 'running' | 'waiting' | 'stopping' | 'stopped' | 'gave-up';
 
 /** What `list` shows: the recorded status checked against /proc. */
-export type Status = 'starting' | 'running' | 'waiting to restart' | 'stopping' | 'gave up' | 'stopped' | 'orphaned';
+export type Status =
+  | 'starting' | 'running' | 'waiting to restart' | 'stopping' | 'gave up' | 'stopped' | 'orphaned'
+  /** The watchdog ended without stopping its child (killed), and the child is gone too. */
+  | 'watchdog died';
 
 export interface AppRecord {
   readonly name: string;
@@ -227,8 +230,10 @@ export function check(record: AppRecord): Checked {
     } as const)[record.status];
   } else if (childAlive) {
     status = 'orphaned';
-  } else {
+  } else if (record.status === 'gave-up' || record.status === 'stopped') {
     status = record.status === 'gave-up' ? 'gave up' : 'stopped';
+  } else {
+    status = 'watchdog died';
   }
   return { record, status, watchdogAlive, childAlive };
 }
