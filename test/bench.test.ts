@@ -33,12 +33,14 @@ test('bench/run.mjs --quick runs and writes a report', async () => {
   assert.match(report, /## 3\. Restart cost/);
   // Every run's output was byte-identical, and every line of the last words was kept.
   assert.match(report, /\| keepalive, files only \| [\d.]+ s \| \d+ MB\/s \| 1\/1 \|/);
+  assert.match(report, /\| keepalive, files only, unmovableLogs \| [\d.]+ s \| \d+ MB\/s \| 1\/1 \|/);
   assert.match(report, /\| keepalive, timestamps \| [\d.]+ s \| \d+ MB\/s \| 1\/1 \|/);
   assert.match(report, /\| keepalive, echo \| [\d.]+ s \| \d+ MB\/s \| 1\/1 \|/);
   // The shell's references for the piped modes ran and kept every byte too.
   assert.match(report, /\| cat \\\| cat >> file \(shell, a pipe\) \| [\d.]+ s \| \d+ MB\/s \| 1\/1 \|/);
   assert.match(report, /\| cat \\\| tee -a file \(shell, echo\) \| [\d.]+ s \| \d+ MB\/s \| 1\/1 \|/);
   assert.match(stdout, /met {4}keepalive, files only: lines kept in every run: 2,000/);
+  assert.match(stdout, /met {4}keepalive, unmovableLogs: lines kept in every run: 2,000/);
   assert.match(stdout, /met {4}keepalive, timestamps: lines kept in every run: 2,000/);
   assert.match(stdout, /keepalive: [\d.]+ ms per restart/);
 });

@@ -142,6 +142,8 @@ describe('named apps: start by name, restart of a stopped app, delete', () => {
     assert.equal((await box.run(['stop', 'b'])).code, 0);
     assert.equal((await box.run(['delete', 'all'])).stdout, `deleted b (kept its logs: ${logs('b')})\n`);
     assert.match((await box.run(['list'])).stdout, /^no apps/);
+    assert.equal((await box.run(['delete', 'all'])).stdout, 'no apps to delete\n');
+    assert.equal((await box.run(['stop', 'all'])).stdout, 'no apps to stop\n');
     assert.deepEqual(readdirSync(box.home), ['logs'], 'no record or lock file left');
     assert.deepEqual(box.processes(), []);
   });

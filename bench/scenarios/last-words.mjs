@@ -11,6 +11,7 @@ export const title = 'Last words: a child writes many lines, then throws';
 const VARIANTS = [
   { name: 'shell (`node app.js >> out 2>> err`)', system: 'shell', spec: {} },
   { name: 'keepalive, files only', system: 'keepalive', spec: {}, mustKeepAll: true },
+  { name: 'keepalive, unmovableLogs', system: 'keepalive', spec: { unmovableLogs: true }, mustKeepAll: true },
   { name: 'keepalive, echo', system: 'keepalive', spec: { echo: true }, mustKeepAll: true },
   { name: 'keepalive, timestamps', system: 'keepalive', spec: { timestamp: true }, mustKeepAll: true },
   { name: 'forever-monitor', system: 'forever-monitor', spec: {} },

@@ -16,6 +16,7 @@ const SHELL = 'cat >> file (shell)';
 const PIPE = 'cat | cat >> file (shell, a pipe)';
 const TEE = 'cat | tee -a file (shell, echo)';
 const FILES_ONLY = 'keepalive, files only';
+const UNMOVABLE = 'keepalive, files only, unmovableLogs';
 
 const VARIANTS = [
   { name: SHELL, system: 'shell', spec: {} },
@@ -23,7 +24,11 @@ const VARIANTS = [
   // shell's own way to see the output and keep it.
   { name: PIPE, system: 'shell', spec: { pipe: true } },
   { name: TEE, system: 'shell', spec: { echo: true } },
-  { name: FILES_ONLY, system: 'keepalive', spec: {}, target: 0.9 },
+  // The default: keepalive reads a pipe and writes the file, so that a reopen moves the output.
+  // Its bound is the pipe, so its target is set against `cat | cat >> file`.
+  { name: FILES_ONLY, system: 'keepalive', spec: {}, target: 1, against: PIPE },
+  // The child holds the file itself, as with a shell redirect (the default before rotation).
+  { name: UNMOVABLE, system: 'keepalive', spec: { unmovableLogs: true }, target: 0.9 },
   { name: 'keepalive, timestamps', system: 'keepalive', spec: { timestamp: true }, target: 0.5, reference: PIPE },
   { name: 'keepalive, echo', system: 'keepalive', spec: { echo: true }, target: 0.5, reference: TEE },
   { name: 'forever-monitor', system: 'forever-monitor', spec: {} },
@@ -109,10 +114,11 @@ export async function run(ctx) {
     .filter((variant) => variant.target)
     .map((variant) => {
       const figure = figures.get(variant.name);
-      const value = shellMs / figure.ms;
+      const base = variant.against ?? SHELL;
+      const value = figures.get(base)?.ms / figure.ms;
       const reference = variant.reference && figures.get(variant.reference);
       return {
-        what: `${variant.name}: speed relative to \`cat >> file\``,
+        what: `${variant.name}: speed relative to \`${base.split(' (')[0]}\``,
         value: reference ? `${ratio(value)} (\`${variant.reference.split(' (')[0]}\`: ${ratio(shellMs / reference.ms)})` : ratio(value),
         target: `>= ${variant.target}`,
         met: Number.isFinite(value) && figure.failures.length === 0 ? value >= variant.target : false,

@@ -12,6 +12,7 @@ export async function start(spec) {
     ...(spec.outFile && { outFile: spec.outFile }),
     ...(spec.errFile && { errFile: spec.errFile }),
     ...(spec.timestamp && { timestamp: true }),
+    ...(spec.unmovableLogs && { unmovableLogs: true }),
     ...(spec.killTTL !== undefined && { killTTL: spec.killTTL }),
     ...(spec.env && { env: spec.env }),
   });

@@ -83,6 +83,7 @@ export function runStop(name: string, io: Output): Promise<number> {
       if (!checked) return UNKNOWN;
       targets.push(checked);
     }
+    if (targets.length === 0) io.out('no apps to stop\n');
     const outcomes = await Promise.all(targets.map(async (checked) => [checked, await stopApp(home, checked)] as const));
     let status = 0;
     for (const [checked, outcome] of outcomes) {
@@ -129,7 +130,9 @@ export function runDelete(name: string, io: Output): Promise<number> {
   return guarded(io, async (home) => {
     const all = name === 'all';
     let status = 0;
-    for (const each of all ? recordNames(home) : [name]) {
+    const names = all ? recordNames(home) : [name];
+    if (names.length === 0) io.out('no apps to delete\n');
+    for (const each of names) {
       const outcome = await deleteApp(home, each);
       switch (outcome.kind) {
         case 'deleted':
