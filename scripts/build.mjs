@@ -12,7 +12,7 @@ compile('tsconfig.json');
 
 // The timestamping loop, from WebAssembly text to the binary that line-stamper.ts loads.
 const wabt = await (await import('wabt')).default();
-const stamper = wabt.parseWat('line-stamper.wat', readFileSync('src/line-stamper.wat', 'utf8'), { simd: true, bulk_memory: true });
+const stamper = wabt.parseWat('line-stamper.wat', readFileSync('src/output/line-stamper.wat', 'utf8'), { simd: true, bulk_memory: true });
 writeFileSync('dist/line-stamper.wasm', stamper.toBinary({}).buffer);
 stamper.destroy();
 

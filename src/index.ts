@@ -1,15 +1,14 @@
-export { Monitor } from './monitor.js';
-export { KeepaliveError, type KeepaliveErrorCode } from './errors.js';
+export { Monitor, type MonitorEvents } from './monitor.js';
+export { KeepaliveError, type KeepaliveErrorCode } from './vocabulary/errors.js';
 export {
   formatStatus,
   type ExitInfo,
   type GiveUpReason,
   type MonitorData,
-  type MonitorEvents,
   type MonitorState,
   type RestartReason,
   type StatusEvent,
-} from './events.js';
+} from './vocabulary/events.js';
 export {
   parseSignal,
   resolveOptions,
@@ -19,5 +18,5 @@ export {
   type MonitorOptions,
   type ResolvedOptions,
   type SpawnWithOptions,
-} from './options.js';
-export { decideRestart, type RestartDecision, type RestartRules, type RunEnd } from './restart-policy.js';
+} from './options/options.js';
+export { decideRestart, type RestartDecision, type RestartRules, type RunEnd } from './run/restart-policy.js';

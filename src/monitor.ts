@@ -5,25 +5,50 @@ import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { childEnv } from './child-env.js';
-import { ChildRun, type RunOutcome } from './child-run.js';
-import { KeepaliveError } from './errors.js';
-import { checkStamping } from './line-stamper.js';
+import { childEnv } from './run/child-env.js';
+import { ChildRun, type RunOutcome } from './run/child-run.js';
+import { KeepaliveError } from './vocabulary/errors.js';
+import { checkStamping } from './output/line-stamper.js';
 import {
   formatStatus,
   type ExitInfo,
   type GiveUpReason,
   type MonitorData,
-  type MonitorEvents,
   type MonitorState,
   type StatusEvent,
-} from './events.js';
-import { isNodeCommand, resolveOptions, signalNumber, type MonitorOptions, type ResolvedOptions } from './options.js';
-import { OutputFiles } from './output-files.js';
-import { planOutput } from './output-routing.js';
-import { checkPidFileFolder, removePidFile, writePidFile } from './pid-file.js';
-import { decideRestart, isSpinning, type RestartDecision } from './restart-policy.js';
-import { watchFiles } from './watch.js';
+} from './vocabulary/events.js';
+import { isNodeCommand, resolveOptions, signalNumber, type MonitorOptions, type ResolvedOptions } from './options/options.js';
+import { OutputFiles } from './output/output-files.js';
+import { planOutput } from './output/output-routing.js';
+import { checkPidFileFolder, removePidFile, writePidFile } from './features/pid-file.js';
+import { decideRestart, isSpinning, type RestartDecision } from './run/restart-policy.js';
+import { watchFiles } from './features/watch.js';
+
+/** Every event a Monitor emits, with its arguments. */
+export interface MonitorEvents {
+  /** The first child of a `start()` has spawned. */
+  start: [monitor: Monitor, data: MonitorData];
+  /** A later child has spawned. */
+  restart: [monitor: Monitor, data: MonitorData];
+  /** A child ended; its output is already in the files. */
+  'exit:code': [code: number | null, signal: NodeJS.Signals | null];
+  /** The monitor ended: it gave up, or it was stopped. */
+  exit: [monitor: Monitor, spinning: boolean];
+  /** `stop()` finished: the child and its group are gone and the files complete. */
+  stop: [data: MonitorData];
+  /** A chunk of the child's stdout (listeners attached before `start()`). */
+  stdout: [chunk: Buffer];
+  /** A chunk of the child's stderr (listeners attached before `start()`). */
+  stderr: [chunk: Buffer];
+  /** A message from the child over IPC (`fork: true`). */
+  message: [message: unknown];
+  /** A spawn failure, a missing script, or a failing output file. Never thrown at the host. */
+  error: [error: Error];
+  /** A lifecycle event, one per line of the `logFile`. */
+  status: [event: StatusEvent];
+  /** A watched file changed; a restart follows. */
+  'watch:restart': [info: { file: string }];
+}
 
 interface Waiter {
   resolve: () => void;

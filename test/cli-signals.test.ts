@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { QUIET_TIME } from '../src/watch.js';
+import { QUIET_TIME } from '../src/features/watch.js';
 import { fixture, tempDir } from './helpers.js';
 import { isAlive, runBin, statusLines, waitForFile } from './cli-helpers.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineStamper, MAX_HELD_LINE } from '../src/line-stamper.js';
+import { LineStamper, MAX_HELD_LINE } from '../src/output/line-stamper.js';
 import { random } from './stress/torture-kit.js';
 
 const TIME = '2026-01-02T03:04:05.678Z';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { test } from 'node:test';
-import { OutputFiles } from '../src/output-files.js';
-import { copyPipe } from '../src/output-routing.js';
+import { OutputFiles } from '../src/output/output-files.js';
+import { copyPipe } from '../src/output/output-routing.js';
 
 test('a slow echo pauses the pipe once, however many parts one chunk is stamped in', () => {
   const source = new PassThrough();

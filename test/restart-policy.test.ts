@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decideRestart, type RestartRules, type RunEnd } from '../src/restart-policy.js';
+import { decideRestart, type RestartRules, type RunEnd } from '../src/run/restart-policy.js';
 
 const rules: RestartRules = {
   max: Infinity,

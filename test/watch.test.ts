@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ignoreRule, openWatcher, watchFiles, QUIET_TIME, type WatchSettings } from '../src/watch.js';
+import { ignoreRule, openWatcher, watchFiles, QUIET_TIME, type WatchSettings } from '../src/features/watch.js';
 import { tempDir } from './helpers.js';
 
 function settings(directories: string[], more: Partial<WatchSettings> = {}): WatchSettings {

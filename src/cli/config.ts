@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KeepaliveError, resolveOptions, type MonitorOptions } from '../index.js';
-import { isNodeCommand, showValue, splitCommand } from '../options.js';
+import { isNodeCommand, showValue, splitCommand } from '../options/options.js';
 import type { Command } from './args.js';
 
 /** A config file that cannot be used: reported in one line, exit status 1. */

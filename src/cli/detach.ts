@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeepaliveError, resolveOptions } from '../index.js';
-import { isNodeCommand } from '../options.js';
+import { isNodeCommand } from '../options/options.js';
 import { packageFile } from '../package-files.js';
 import type { Output } from '../daemon/commands.js';
 import { launch, StartError } from '../daemon/launch.js';

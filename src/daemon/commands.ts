@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { MonitorOptions } from '../options.js';
+import type { MonitorOptions } from '../options/options.js';
 import { deleteApp, restartApp, stopApp } from './control.js';
 import { formatTable, listApps } from './list.js';
 import { logFiles, showLogs } from './logs.js';

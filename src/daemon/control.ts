@@ -1,6 +1,6 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { descendantsOf, groupMembers, isAlive, readProcessTable, type ProcessEntry } from '../process-table.js';
+import { descendantsOf, groupMembers, isAlive, readProcessTable, type ProcessEntry } from '../processes/process-table.js';
 import { logFiles } from './logs.js';
 import {
   check, defaultLogs, isSameProcess, readRecord, recordFile, StateError, tryLock, writeRecord, type AppRecord, type Checked,

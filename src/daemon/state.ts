@@ -5,7 +5,7 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { readProcess } from '../process-table.js';
+import { readProcess } from '../processes/process-table.js';
 
 /**
  * The state folder of named watchdogs: one JSON record per name, written by the watchdog itself

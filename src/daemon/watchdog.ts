@@ -1,5 +1,5 @@
 import type { Monitor } from '../monitor.js';
-import { formatStatus, type StatusEvent } from '../events.js';
+import { formatStatus, type StatusEvent } from '../vocabulary/events.js';
 import { startTimeOf, writeRecord, type AppRecord, type RecordedStatus } from './state.js';
 
 /** What a named watchdog records about itself besides what the Monitor tells it. */

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { createFolderOf } from './folders.js';
-import { KeepaliveError } from './errors.js';
-import type { StatusEvent } from './events.js';
+import { createFolderOf } from '../files/folders.js';
+import { KeepaliveError } from '../vocabulary/errors.js';
+import type { StatusEvent } from '../vocabulary/events.js';
 
 export type OutputName = 'outFile' | 'errFile' | 'logFile';
 export const OUTPUT_NAMES: readonly OutputName[] = ['outFile', 'errFile', 'logFile'];

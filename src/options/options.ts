@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import path from 'node:path';
 import type { SpawnOptions, StdioOptions } from 'node:child_process';
-import { KeepaliveError } from './errors.js';
+import { KeepaliveError } from '../vocabulary/errors.js';
 
 /** Spawn settings that may be passed through `spawnWith`; the others have options of their own. */
 export type SpawnWithOptions = Pick<

@@ -1,5 +1,3 @@
-import type { Monitor } from './monitor.js';
-
 /** Where a monitor is. Exactly one at a time. */
 export type MonitorState =
   /** Made, never started. */
@@ -72,31 +70,6 @@ export interface MonitorData {
   sourceDir?: string;
 }
 
-/** Every event a Monitor emits, with its arguments. */
-export interface MonitorEvents {
-  /** The first child of a `start()` has spawned. */
-  start: [monitor: Monitor, data: MonitorData];
-  /** A later child has spawned. */
-  restart: [monitor: Monitor, data: MonitorData];
-  /** A child ended; its output is already in the files. */
-  'exit:code': [code: number | null, signal: NodeJS.Signals | null];
-  /** The monitor ended: it gave up, or it was stopped. */
-  exit: [monitor: Monitor, spinning: boolean];
-  /** `stop()` finished: the child and its group are gone and the files complete. */
-  stop: [data: MonitorData];
-  /** A chunk of the child's stdout (listeners attached before `start()`). */
-  stdout: [chunk: Buffer];
-  /** A chunk of the child's stderr (listeners attached before `start()`). */
-  stderr: [chunk: Buffer];
-  /** A message from the child over IPC (`fork: true`). */
-  message: [message: unknown];
-  /** A spawn failure, a missing script, or a failing output file. Never thrown at the host. */
-  error: [error: Error];
-  /** A lifecycle event, one per line of the `logFile`. */
-  status: [event: StatusEvent];
-  /** A watched file changed; a restart follows. */
-  'watch:restart': [info: { file: string }];
-}
 
 function describeExit(exit: ExitInfo): string {
   const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;

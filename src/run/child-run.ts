@@ -2,10 +2,10 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import spawn from 'cross-spawn';
-import { FileFollower } from './file-follower.js';
-import type { OutputFiles, OutputName } from './output-files.js';
-import { copyPipe, type OutputPlan } from './output-routing.js';
-import { stopProcesses, type StopSettings, type StopTarget } from './stop-processes.js';
+import { FileFollower } from '../output/file-follower.js';
+import type { OutputFiles, OutputName } from '../output/output-files.js';
+import { copyPipe, type OutputPlan } from '../output/output-routing.js';
+import { stopProcesses, type StopSettings, type StopTarget } from '../processes/stop-processes.js';
 
 export type RunOutcome =
   | { readonly kind: 'exited'; readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly uptime: number }

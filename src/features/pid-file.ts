@@ -1,7 +1,7 @@
 import { accessSync, closeSync, constants, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { KeepaliveError } from './errors.js';
-import { createFolderOf } from './folders.js';
+import { KeepaliveError } from '../vocabulary/errors.js';
+import { createFolderOf } from '../files/folders.js';
 
 /** Creates the pid file's folder if it is missing; throws LOG_PATH unless it can be written, before any child runs. */
 export function checkPidFileFolder(file: string): void {

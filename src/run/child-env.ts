@@ -1,5 +1,5 @@
-import { packageFile } from './package-files.js';
-import { RUN_TAG } from './stop-processes.js';
+import { packageFile } from '../package-files.js';
+import { RUN_TAG } from '../processes/stop-processes.js';
 
 export interface EnvSettings {
   readonly env: Readonly<Record<string, string | undefined>>;

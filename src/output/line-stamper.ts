@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { KeepaliveError } from './errors.js';
-import { packageFile } from './package-files.js';
+import { KeepaliveError } from '../vocabulary/errors.js';
+import { packageFile } from '../package-files.js';
 
 /** A line longer than this is written in parts (the first with the time) so memory stays bounded. */
 export const MAX_HELD_LINE = 1024 * 1024;

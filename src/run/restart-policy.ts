@@ -1,5 +1,5 @@
-import type { GiveUpReason, RestartReason } from './events.js';
-import type { ResolvedOptions } from './options.js';
+import type { GiveUpReason, RestartReason } from '../vocabulary/events.js';
+import type { ResolvedOptions } from '../options/options.js';
 
 /** The options the restart rule reads. */
 export type RestartRules = Pick<
