@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { root } from './helpers.js';
+import { root } from './helpers/paths.js';
 
 const SRC = path.join(root, 'src');
 /** A file longer than this is doing more than one job. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promisify } from 'node:util';
-import { root, tempDir } from './helpers.js';
+import { root, tempDir } from './helpers/paths.js';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
 import { test } from 'node:test';
 import { Monitor } from '../src/index.js';
-import { root } from './helpers.js';
+import { root } from './helpers/paths.js';
 
 function fetchText(url: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { root, tempDir } from './helpers.js';
+import { root, tempDir } from './helpers/paths.js';
 
 const node = (args: string[], cwd = root): string => execFileSync(process.execPath, args, { cwd, encoding: 'utf8' });
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { runBin, waitForFile } from './cli-helpers.js';
-import { fixture, root, tempDir } from './helpers.js';
+import { runBin, waitForFile } from './helpers/bin.js';
+import { fixture, root, tempDir } from './helpers/paths.js';
 import { spawn } from 'node:child_process';
 
 const README = readFileSync(path.join(root, 'README.md'), 'utf8');

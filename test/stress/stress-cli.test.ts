@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { fixture, tempDir } from '../helpers.js';
-import { runBin } from '../cli-helpers.js';
-import { isRunning, killAll } from '../process-helpers.js';
-import { between, pick, random, type Random } from './torture-kit.js';
+import { fixture, tempDir } from '../helpers/paths.js';
+import { runBin } from '../helpers/bin.js';
+import { isRunning, killAll } from '../helpers/processes.js';
+import { between, pick, random, type Random } from '../helpers/random.js';
 
 const CASES = Number(process.env.KEEPALIVE_TORTURE_CLI ?? 200);
 const leftovers = new Set<number>();

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { tempDir } from '../helpers.js';
-import { runLeakHost, type LeakReport } from './leak-runner.js';
+import { tempDir } from '../helpers/paths.js';
+import { runLeakHost, type LeakReport } from '../helpers/leak-runner.js';
 
 const RESTARTS = Number(process.env.KEEPALIVE_TORTURE_RESTARTS ?? 10_000);
 const WARM_UP = 1000;

@@ -1,8 +1,8 @@
 // npm run test:stress: a few hundred more seeded random sequences than npm test runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recordHostFailures } from './torture-kit.js';
-import { runSequences } from './sequence-runner.js';
+import { recordHostFailures } from '../helpers/random.js';
+import { runSequences } from '../helpers/sequence-runner.js';
 
 const SEEDS = Number(process.env.KEEPALIVE_TORTURE_SEEDS ?? 300);
 const FIRST = Number(process.env.KEEPALIVE_TORTURE_FIRST_SEED ?? 1000);

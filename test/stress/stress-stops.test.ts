@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Monitor } from '../../src/index.js';
-import { fixture } from '../helpers.js';
-import { isRunning, killAll, nextReady } from '../process-helpers.js';
+import { fixture } from '../helpers/paths.js';
+import { isRunning, killAll, nextReady } from '../helpers/processes.js';
 
 const leftovers = new Set<number>();
 after(() => killAll(leftovers));

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { KeepaliveError, Monitor, resolveOptions, splitCommand } from '../../src/index.js';
+
+function rejects(options: object, pattern: RegExp, script: unknown = 'app.js'): void {
+  assert.throws(
+    () => resolveOptions(script, options),
+    (error: unknown) => error instanceof KeepaliveError && error.code === 'INVALID_OPTION' && pattern.test(error.message),
+  );
+}
+
+test('defaults follow forever-monitor, with keepalive\'s deliberate differences', () => {
+  const o = resolveOptions('app.js');
+  assert.equal(o.command, process.execPath);
+  assert.deepEqual(o.args, ['app.js']);
+  assert.equal(o.killSignal, 'SIGTERM');
+  assert.equal(o.killTTL, 5000);
+  assert.equal(o.append, true);
+  assert.equal(o.killTree, true);
+  assert.equal(o.minUptime, 0);
+  assert.equal(o.spinSleepTime, undefined);
+  assert.equal(o.max, Infinity);
+  assert.equal(o.cwd, process.cwd());
+  assert.match(o.uid, /^[a-z0-9]{4}$/);
+});
+
+test('bad values are rejected with the option and the value named', () => {
+  rejects({ max: 0 }, /option max: .* got 0/);
+  rejects({ max: 1.5 }, /option max: .* got 1.5/);
+  rejects({ minUptime: -1 }, /option minUptime: .* got -1/);
+  rejects({ minUptime: '100' }, /option minUptime: .* got "100"/);
+  rejects({ spinSleepTime: NaN }, /option spinSleepTime: .* got NaN/);
+  rejects({ killTTL: Infinity }, /option killTTL: .* got Infinity/);
+  rejects({ killSignal: 'SIGNOPE' }, /option killSignal: .* got "SIGNOPE"/);
+  rejects({ silent: 'yes' }, /option silent: expected true or false, got "yes"/);
+  rejects({ outFile: '' }, /option outFile: .* got ""/);
+  rejects({ args: 'a b' }, /option args: .* got "a b"/);
+  rejects({ args: ['ok', 3] }, /option args\[1\]: .* got 3/);
+  rejects({ env: { A: { b: 1 } } }, /option env\.A: .* got \{"b":1\}/);
+  rejects({ stopExitCodes: [256] }, /option stopExitCodes\[0\]: .* got 256/);
+  rejects({ maxSpinSleepTime: 1000 }, /option maxSpinSleepTime: .* spinSleepTime > 0/);
+  rejects({ spinSleepTime: 500, maxSpinSleepTime: 100 }, /option maxSpinSleepTime: .* >= spinSleepTime \(500\)/);
+  rejects({ spawnWith: { shell: true } }, /option spawnWith: "shell" is not allowed/);
+  rejects({ minUpTime: 5 }, /unknown option "minUpTime" \(did you mean minUptime\?\)/);
+  rejects({}, /script: expected a path or an array/, '');
+  rejects({}, /script: expected a path or an array/, []);
+  assert.throws(() => new Monitor('app.js', { max: -3 }), /option max: expected a whole number >= 1, got -3/);
+});
+
+test('signal names are accepted in any usual spelling', () => {
+  assert.equal(resolveOptions('a.js', { killSignal: 'int' }).killSignal, 'SIGINT');
+  assert.equal(resolveOptions('a.js', { killSignal: 'SIGHUP' }).killSignal, 'SIGHUP');
+  assert.equal(resolveOptions('a.js', { killSignal: 9 }).killSignal, 9);
+});
+
+test("the caller's objects and arrays are never changed", () => {
+  const args = ['--port', '80'];
+  const env = { A: 'b' };
+  const hideEnv = ['SECRET'];
+  const options = Object.freeze({ args: Object.freeze(args), env: Object.freeze(env), hideEnv: Object.freeze(hideEnv), sourceDir: '/srv' });
+  const script = Object.freeze(['node', 'x.js']);
+  const first = new Monitor('app.js', options);
+  new Monitor(script, options);
+  assert.deepEqual(args, ['--port', '80']);
+  assert.deepEqual(first.options.args, ['/srv/app.js', '--port', '80']);
+});
+
+test('command may carry flags; an array script is [command, ...args]', () => {
+  const o = resolveOptions('app.js', { command: 'node --expose-gc', args: ['x'] });
+  assert.equal(o.command, 'node');
+  assert.deepEqual(o.args, ['--expose-gc', 'app.js', 'x']);
+  const a = resolveOptions(['/bin/echo', 'hi'], { args: ['there'] });
+  assert.equal(a.command, '/bin/echo');
+  assert.deepEqual(a.args, ['hi', 'there']);
+  assert.deepEqual(splitCommand('my\\ node  -a'), ['my node', '-a']);
+});

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decideRestart, type RestartRules, type RunEnd } from '../../src/run/restart-policy.js';
+
+const rules: RestartRules = {
+  max: Infinity,
+  minUptime: 1000,
+  spinSleepTime: undefined,
+  maxSpinSleepTime: undefined,
+  restartWindow: undefined,
+  stopExitCodes: [],
+};
+const end: RunEnd = { cause: 'exited', uptime: 5000, status: 1, endedAt: 100_000, pastEnds: [], spinsInARow: 0 };
+
+const cases: { name: string; rules?: Partial<RestartRules>; end?: Partial<RunEnd>; expect: object }[] = [
+  { name: 'a long run restarts at once', expect: { action: 'restart', delay: 0, reason: 'exited', spinning: false } },
+  { name: 'exit code 0 restarts too, as in forever', end: { status: 0 }, expect: { action: 'restart', delay: 0 } },
+  { name: 'minUptime boundary: exactly minUptime is not spinning', end: { uptime: 1000 }, expect: { action: 'restart', spinning: false } },
+  { name: 'one ms short of minUptime is spinning', end: { uptime: 999 }, expect: { action: 'give-up', reason: 'spinning', spinning: true } },
+  { name: 'minUptime 0 (the default) never spins', rules: { minUptime: 0 }, end: { uptime: 0 }, expect: { action: 'restart', delay: 0, spinning: false } },
+  { name: 'spinning without spinSleepTime gives up (forever)', end: { uptime: 10 }, expect: { action: 'give-up', reason: 'spinning' } },
+  { name: 'spinSleepTime waits before restarting a spinning child', rules: { spinSleepTime: 250 }, end: { uptime: 10 }, expect: { action: 'restart', delay: 250, reason: 'spinning' } },
+  { name: 'spinSleepTime 0 restarts at once, not "unset"', rules: { spinSleepTime: 0 }, end: { uptime: 10 }, expect: { action: 'restart', delay: 0, reason: 'spinning', spinning: true } },
+  { name: 'a spawn failure is spinning', rules: { minUptime: 0, spinSleepTime: 50 }, end: { cause: 'spawn-failed', uptime: 0, status: undefined }, expect: { action: 'restart', delay: 50, spinning: true } },
+  { name: 'max: the run that reaches it gives up', rules: { max: 3 }, end: { pastEnds: [1, 2] }, expect: { action: 'give-up', reason: 'max' } },
+  { name: 'max: below it restarts', rules: { max: 3 }, end: { pastEnds: [1] }, expect: { action: 'restart' } },
+  { name: 'max 1 gives up after the first run', rules: { max: 1 }, expect: { action: 'give-up', reason: 'max' } },
+  { name: 'a requested restart ignores max', rules: { max: 1 }, end: { cause: 'restart-requested' }, expect: { action: 'restart', delay: 0, reason: 'requested' } },
+  { name: 'a requested restart ignores spinning and its sleep', rules: { spinSleepTime: 5000 }, end: { cause: 'restart-requested', uptime: 1 }, expect: { action: 'restart', delay: 0, reason: 'requested', spinning: true } },
+  { name: 'restartWindow: old exits do not count towards max', rules: { max: 3, restartWindow: 60_000 }, end: { pastEnds: [1000, 2000] }, expect: { action: 'restart' } },
+  { name: 'restartWindow: exits inside the window count', rules: { max: 3, restartWindow: 60_000 }, end: { pastEnds: [50_000, 90_000] }, expect: { action: 'give-up', reason: 'max' } },
+  { name: 'restartWindow: an exit exactly one window ago is out', rules: { max: 2, restartWindow: 60_000 }, end: { pastEnds: [40_000] }, expect: { action: 'restart' } },
+  { name: 'stopExitCodes: a listed code is final', rules: { stopExitCodes: [0, 143] }, end: { status: 0 }, expect: { action: 'give-up', reason: 'stop-exit-code' } },
+  { name: 'stopExitCodes: a signal death counts as 128 + n', rules: { stopExitCodes: [143] }, end: { status: 143 }, expect: { action: 'give-up', reason: 'stop-exit-code' } },
+  { name: 'stopExitCodes: other codes restart', rules: { stopExitCodes: [0] }, end: { status: 2 }, expect: { action: 'restart' } },
+  { name: 'stopExitCodes win over a requested restart? no: a requested restart always restarts', rules: { stopExitCodes: [143] }, end: { cause: 'restart-requested', status: 143 }, expect: { action: 'restart', reason: 'requested' } },
+  { name: 'backoff: the first spin waits spinSleepTime', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5, spinsInARow: 0 }, expect: { delay: 100, reason: 'spinning' } },
+  { name: 'backoff: the second spin in a row doubles it', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5, spinsInARow: 1 }, expect: { delay: 200, reason: 'backoff' } },
+  { name: 'backoff: the fourth spin in a row waits 8x', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5, spinsInARow: 3 }, expect: { delay: 800 } },
+  { name: 'backoff: capped at maxSpinSleepTime', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5, spinsInARow: 4 }, expect: { delay: 1000 } },
+  { name: 'backoff: a huge streak stays at the cap', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5, spinsInARow: 5000 }, expect: { delay: 1000 } },
+  { name: 'backoff: a good run restarts at once whatever the streak', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5000, spinsInARow: 7 }, expect: { delay: 0, reason: 'exited' } },
+  { name: 'no backoff without maxSpinSleepTime', rules: { spinSleepTime: 100 }, end: { uptime: 5, spinsInARow: 9 }, expect: { delay: 100, reason: 'spinning' } },
+];
+
+for (const { name, rules: changes, end: endChanges, expect } of cases) {
+  test(name, () => {
+    const decision = decideRestart({ ...end, ...endChanges }, { ...rules, ...changes });
+    assert.deepEqual(pick(decision, Object.keys(expect)), expect);
+  });
+}
+
+function pick(object: object, keys: string[]): object {
+  return Object.fromEntries(keys.map((key) => [key, (object as Record<string, unknown>)[key]]));
+}
