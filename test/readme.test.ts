@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { runBin, waitForFile } from './helpers/bin.js';
-import { fixture, root, tempDir } from './helpers/paths.js';
+import { runBin } from './helpers/bin.js';
+import { appFolder, fixture, root } from './helpers/paths.js';
+import { waitForFile } from './helpers/polling.js';
 import { spawn } from 'node:child_process';
 
 const README = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -19,10 +20,8 @@ function example(heading: string, language: string): string {
 
 /** A folder as a user's project: `server.js`, and keepalive installed in `node_modules`. */
 function project(): string {
-  const dir = tempDir('keepalive-readme-');
+  const dir = appFolder('keepalive-readme-');
   copyFileSync(fixture('readme-server.js'), path.join(dir, 'server.js'));
-  mkdirSync(path.join(dir, 'node_modules'));
-  symlinkSync(root, path.join(dir, 'node_modules', 'keepalive'), 'dir');
   return dir;
 }
 
@@ -70,4 +69,10 @@ test('README "Recipes": the shell loop\'s replacement keeps stderr in error.log 
   assert.equal(run.stdout(), 'to stdout\n');
   assert.equal(readFileSync(path.join(dir, 'error.log'), 'utf8'), 'to stderr\n');
   assert.ok(!existsSync(path.join(dir, 'out.log')));
+});
+
+test('every test file and folder the README names exists', () => {
+  const named = [...new Set([...README.matchAll(/`(test\/[^`*\s]+)`/g)].map((match) => match[1] as string))];
+  assert.ok(named.length > 10, `the README names its tests (${named.length})`);
+  assert.deepEqual(named.filter((file) => !existsSync(path.join(root, file))), []);
 });

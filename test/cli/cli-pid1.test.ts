@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fixture } from '../helpers/paths.js';
-import { isAlive, runBin, statusLines } from '../helpers/bin.js';
+import { runBin } from '../helpers/bin.js';
+import { isRunning } from '../helpers/processes.js';
+import { statusLines } from '../helpers/statuses.js';
 
 /** `unshare` runs keepalive as PID 1 of a new PID namespace, as a container runtime does (and kills it if a timed-out test kills unshare). */
 const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child'];
@@ -34,7 +36,7 @@ test('as PID 1, SIGTERM still stops the script gracefully and exits 0', { skip }
   const lines = statusLines(run.stderr());
   assert.ok(lines.includes(`stopping pid ${pid} with SIGTERM`), lines.join('\n'));
   assert.equal(lines.at(-1), 'stopped');
-  assert.equal(isAlive(keepalive), false);
+  assert.equal(isRunning(keepalive), false);
 });
 
 test('as PID 1, SIGINT twice forces the stop of a script that ignores SIGTERM', { skip }, async () => {

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { QUIET_TIME } from '../../src/features/watch.js';
 import { fixture, tempDir } from '../helpers/paths.js';
-import { isAlive, runBin, statusLines, waitForFile } from '../helpers/bin.js';
+import { runBin, type BinRun } from '../helpers/bin.js';
+import { waitForFile } from '../helpers/polling.js';
+import { isRunning } from '../helpers/processes.js';
+import { statusLines } from '../helpers/statuses.js';
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`${signal}: the script is stopped gracefully, the pid file removed, exit 0`, async () => {
@@ -21,7 +24,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     assert.ok(lines.includes(`stopping pid ${pid} with SIGTERM`), lines.join('\n'));
     assert.equal(lines.at(-1), 'stopped');
     assert.equal(existsSync(pidFile), false);
-    assert.equal(isAlive(Number(pid)), false);
+    assert.equal(isRunning(Number(pid)), false);
   });
 }
 
@@ -34,7 +37,7 @@ test('a second SIGINT while stopping kills at once', async () => {
   // Well before the 60 s killTTL.
   assert.deepEqual(await run.exited, { code: 0, signal: null });
   assert.ok(statusLines(run.stderr()).includes('SIGINT again: sending SIGKILL now'));
-  assert.equal(isAlive(Number(pid)), false);
+  assert.equal(isRunning(Number(pid)), false);
 });
 
 test('SIGUSR2 restarts the script', async () => {
@@ -44,7 +47,7 @@ test('SIGUSR2 restarts the script', async () => {
   run.process.kill('SIGUSR2');
   const [, second] = await run.waitFor('stdout', /ready (\d+)/, seen);
   assert.notEqual(second, first);
-  assert.equal(isAlive(Number(first)), false);
+  assert.equal(isRunning(Number(first)), false);
   run.process.kill('SIGTERM');
   assert.deepEqual(await run.exited, { code: 0, signal: null });
   const lines = statusLines(run.stderr());
@@ -53,33 +56,36 @@ test('SIGUSR2 restarts the script', async () => {
   assert.ok(lines.includes(`started pid ${second} (run 2)`), lines.join('\n'));
 });
 
-test('SIGHUP reopens the log files after logrotate moved them: the running script\'s next line is in the new file', async () => {
-  const dir = tempDir();
-  const out = path.join(dir, 'out.log');
-  const run = runBin(['start', '-m', '1', '-o', out, fixture('cli-write-on-usr1.js')]);
+/**
+ * Runs the SIGUSR1 writer with `-o out` (and `flags`), moves `out` away as logrotate does and sends
+ * SIGHUP; once keepalive said `said`, has the script write its last line and exit. Returns the
+ * run, ended, with its stderr as it stood before that last line.
+ */
+async function moveLogThenHup(out: string, flags: readonly string[], said: RegExp): Promise<{ run: BinRun; stderrAtHup: string }> {
+  const run = runBin(['start', '-m', '1', ...flags, '-o', out, fixture('cli-write-on-usr1.js')]);
   const [, pid] = await run.waitFor('stderr', /started pid (\d+)/);
   await waitForFile(out, /ready\n/);
   renameSync(out, `${out}.1`);
   run.process.kill('SIGHUP');
-  await run.waitFor('stderr', new RegExp(`reopened ${out}: all later output goes to the new file`));
+  await run.waitFor('stderr', said);
+  const stderrAtHup = run.stderr();
   process.kill(Number(pid), 'SIGUSR1');
   assert.deepEqual(await run.exited, { code: 0, signal: null });
+  return { run, stderrAtHup };
+}
+
+test('SIGHUP reopens the log files after logrotate moved them: the running script\'s next line is in the new file', async () => {
+  const out = path.join(tempDir(), 'out.log');
+  await moveLogThenHup(out, [], new RegExp(`reopened ${out}: all later output goes to the new file`));
   assert.equal(readFileSync(`${out}.1`, 'utf8'), 'ready\n');
   assert.equal(readFileSync(out, 'utf8'), 'after SIGUSR1\n');
 });
 
 test('--unmovableLogs: SIGHUP says plainly that the script keeps the old file until it restarts', async () => {
-  const dir = tempDir();
-  const out = path.join(dir, 'out.log');
-  const run = runBin(['start', '-m', '1', '--unmovableLogs', '-o', out, fixture('cli-write-on-usr1.js')]);
-  const [, pid] = await run.waitFor('stderr', /started pid (\d+)/);
-  await waitForFile(out, /ready\n/);
-  renameSync(out, `${out}.1`);
-  run.process.kill('SIGHUP');
-  await run.waitFor('stderr', new RegExp(`the child holds ${out} itself \\(unmovableLogs\\) and writes to the old file until it restarts`));
-  assert.doesNotMatch(run.stderr(), /all later output goes to the new file/);
-  process.kill(Number(pid), 'SIGUSR1');
-  assert.deepEqual(await run.exited, { code: 0, signal: null });
+  const out = path.join(tempDir(), 'out.log');
+  const said = new RegExp(`the child holds ${out} itself \\(unmovableLogs\\) and writes to the old file until it restarts`);
+  const { stderrAtHup } = await moveLogThenHup(out, ['--unmovableLogs'], said);
+  assert.doesNotMatch(stderrAtHup, /all later output goes to the new file/);
   assert.equal(readFileSync(`${out}.1`, 'utf8'), 'ready\nafter SIGUSR1\n');
   assert.equal(readFileSync(out, 'utf8'), '');
 });

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FLAGS } from '../../src/cli/args.js';
 import { fixture, root, tempDir } from '../helpers/paths.js';
-import { bin, runBin, statusLines } from '../helpers/bin.js';
+import { bin, runBin } from '../helpers/bin.js';
+import { statusLines } from '../helpers/statuses.js';
 import { random } from '../helpers/random.js';
 
 test('a crashing script is retried, then keepalive gives up with its exit code', async () => {

@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { fixture, tempDir } from '../helpers/paths.js';
-import { runBin, statusLines, type BinRun } from '../helpers/bin.js';
-import { isRunning, killAll } from '../helpers/processes.js';
-import { parentOf } from '../helpers/random.js';
+import { runBin, type BinRun } from '../helpers/bin.js';
+import { childrenOf, isRunning, killAll, killAtEnd, onLinux } from '../helpers/processes.js';
+import { statusLines } from '../helpers/statuses.js';
 
-const linux = process.platform === 'linux';
-const onLinux = { skip: !linux && 'needs /proc (Linux)' };
-const leftovers = new Set<number>();
-after(() => killAll(leftovers));
-
-/** The living children of the CLI process: never more than one. */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .map(Number)
-    .filter((other) => Number.isInteger(other) && parentOf(other) === pid && isRunning(other));
-}
+const leftovers = killAtEnd();
 
 /** The pids of every "started pid N" status line. */
 function startedPids(run: BinRun): number[] {

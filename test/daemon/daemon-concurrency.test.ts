@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { alive, sandbox } from '../helpers/sandbox.js';
+import { isRunning } from '../helpers/processes.js';
+import { sandbox } from '../helpers/sandbox.js';
 import { fixture } from '../helpers/paths.js';
 
 const app = fixture('daemon-app.js');
@@ -22,7 +23,7 @@ describe('named watchdogs in parallel', () => {
     const stopped = await box.run(['stop', 'all'], 120_000);
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.equal(stopped.stdout.split('\n').filter(Boolean).length, 20);
-    for (const entry of list) assert.ok(!alive(entry.watchdogPid) && !alive(entry.childPid));
+    for (const entry of list) assert.ok(!isRunning(entry.watchdogPid) && !isRunning(entry.childPid));
     assert.deepEqual(box.processes(), []);
     const files = readdirSync(box.home).filter((file) => file !== 'logs').sort();
     assert.deepEqual(files, names.map((name) => `${name}.json`).sort(), 'no temp or lock file left');

@@ -3,7 +3,9 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runBin } from '../helpers/bin.js';
-import { alive, sandbox, until } from '../helpers/sandbox.js';
+import { until } from '../helpers/polling.js';
+import { isRunning } from '../helpers/processes.js';
+import { sandbox } from '../helpers/sandbox.js';
 import { fixture, tempDir } from '../helpers/paths.js';
 
 const app = fixture('daemon-app.js');
@@ -161,7 +163,7 @@ describe('named apps: start by name, restart of a stopped app, delete', () => {
       assert.ok(deleted.stdout.startsWith('deleted one') || deleted.stderr === 'keepalive: one is running; stop it first\n', deleted.stderr);
       const record = box.record('one');
       assert.equal(record.status, 'running');
-      assert.ok(alive(record.watchdogPid));
+      assert.ok(isRunning(record.watchdogPid));
       assert.equal((await box.run(['stop', 'one'])).code, 0);
       assert.deepEqual(box.processes(), []);
     }

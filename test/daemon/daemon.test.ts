@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readdirSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { alive, sandbox, until } from '../helpers/sandbox.js';
+import { until } from '../helpers/polling.js';
+import { isRunning } from '../helpers/processes.js';
+import { sandbox } from '../helpers/sandbox.js';
 import { fixture, tempDir } from '../helpers/paths.js';
 
 const app = fixture('daemon-app.js');
@@ -19,7 +21,7 @@ describe('keepalive start -d, list, logs, stop', () => {
     const match = /^started api: watchdog pid (\d+), child pid (\d+)\n$/.exec(started.stdout);
     assert.ok(match, started.stdout);
     const [watchdog, child] = [Number(match[1]), Number(match[2])];
-    assert.ok(alive(watchdog) && alive(child));
+    assert.ok(isRunning(watchdog) && isRunning(child));
     assert.deepEqual(box.processes().sort(), [watchdog, child].sort());
 
     const table = await box.run(['list']);
@@ -42,7 +44,7 @@ describe('keepalive start -d, list, logs, stop', () => {
     assert.equal(entry.script, app);
     assert.ok(typeof entry.uptime === 'number' && entry.uptime >= 200, `uptime ${entry.uptime}`);
 
-    await until('the logs', () => /hello stdout/.test(readFileSync(path.join(box.home, 'logs', 'api.out.log'), 'utf8')));
+    await box.waitForOut('api', /hello stdout/);
     const logs = await box.run(['logs', 'api']);
     assert.equal(logs.code, 0);
     assert.match(logs.stdout, /==> .*api\.out\.log <==\nhello stdout\nready \d+\n/);
@@ -54,7 +56,7 @@ describe('keepalive start -d, list, logs, stop', () => {
     const stopped = await box.run(['stop', 'api']);
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.equal(stopped.stdout, 'stopped api\n');
-    assert.ok(!alive(watchdog) && !alive(child), 'both gone when stop returns');
+    assert.ok(!isRunning(watchdog) && !isRunning(child), 'both gone when stop returns');
     assert.deepEqual(box.processes(), []);
     const after = JSON.parse((await box.run(['list', '--json'])).stdout) as Record<string, unknown>[];
     assert.deepEqual(after.map(({ name, status, watchdogPid, childPid }) => ({ name, status, watchdogPid, childPid })), [
@@ -85,7 +87,7 @@ describe('keepalive start -d, list, logs, stop', () => {
     assert.notEqual(now.childPid, before.childPid);
     assert.equal(now.watchdogPid, before.watchdogPid);
     assert.equal(now.restarts, 1);
-    assert.ok(!alive(before.childPid as number));
+    assert.ok(!isRunning(before.childPid as number));
 
     assert.equal((await box.run(['stop', 'all'])).code, 0);
     assert.deepEqual(box.processes(), []);
@@ -97,7 +99,7 @@ describe('keepalive start -d, list, logs, stop', () => {
     assert.equal(crash.code, 1);
     assert.match(crash.stderr, /^keepalive: crash crashed at start: exited with code 3 after \d+ ms; retrying in 1 s \(see keepalive logs crash\)\n$/);
     const { watchdogPid } = box.record('crash');
-    assert.ok(alive(watchdogPid), 'the watchdog stays');
+    assert.ok(isRunning(watchdogPid), 'the watchdog stays');
     await until('a second run', () => (box.record('crash').restarts as number) >= 1);
     await until('list to show it waiting', async () => (await box.status('crash')) === 'waiting to restart');
     const logs = await box.run(['logs', 'crash']);
@@ -124,7 +126,7 @@ describe('keepalive start -d, list, logs, stop', () => {
     writeFileSync(database, '');
     await until('the server to run', () => {
       const record = box.record('api');
-      return record.status === 'running' && record.childPid !== null && alive(record.childPid);
+      return record.status === 'running' && record.childPid !== null && isRunning(record.childPid);
     });
     assert.equal(await box.status('api'), 'running');
     assert.match(readFileSync(path.join(box.home, 'logs', 'api.err.log'), 'utf8'), /database not up/);
@@ -218,11 +220,13 @@ describe('orphans', () => {
     const started = await box.run(['start', '-d', '--name', 'tree', ...FAST, app, 'tree', box.marker]);
     assert.equal(started.code, 0, started.stderr);
     const { watchdogPid, childPid } = box.record('tree');
+    // Ready: the child has written its last line. A write after its watchdog died would end it.
+    await box.waitForOut('tree', /ready \d+ \d+\n/);
     await until('the grandchild', () => box.processes().length === 3);
     const grandchild = box.processes().find((pid) => pid !== watchdogPid && pid !== childPid) as number;
 
     process.kill(watchdogPid, 'SIGKILL');
-    await until('the watchdog to die', () => !alive(watchdogPid));
+    await until('the watchdog to die', () => !isRunning(watchdogPid));
     const list = JSON.parse((await box.run(['list', '--json'])).stdout) as Record<string, unknown>[];
     assert.deepEqual(list.map(({ name, status, watchdogPid, childPid }) => ({ name, status, watchdogPid, childPid })), [
       { name: 'tree', status: 'orphaned', watchdogPid: null, childPid },
@@ -233,7 +237,7 @@ describe('orphans', () => {
     const stopped = await box.run(['stop', 'tree']);
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.equal(stopped.stdout, `stopped tree (its watchdog was gone; stopped the orphaned child pid ${childPid})\n`);
-    assert.ok(!alive(childPid as number) && !alive(grandchild));
+    assert.ok(!isRunning(childPid as number) && !isRunning(grandchild));
     assert.deepEqual(box.processes(), []);
     assert.equal(box.record('tree').status, 'stopped');
   });
@@ -242,14 +246,15 @@ describe('orphans', () => {
     const box = sandbox();
     assert.equal((await box.run(['start', '-d', '--name', 'web', ...FAST, app, box.marker])).code, 0);
     const old = box.record('web');
+    await box.waitForOut('web', /ready \d+\n/);
     process.kill(old.watchdogPid, 'SIGKILL');
-    await until('the watchdog to die', () => !alive(old.watchdogPid));
-    assert.ok(alive(old.childPid as number));
+    await until('the watchdog to die', () => !isRunning(old.watchdogPid));
+    assert.ok(isRunning(old.childPid as number));
 
     const again = await box.run(['start', '-d', '--name', 'web', ...FAST, app, box.marker]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, new RegExp(`stopping the orphaned child pid ${old.childPid} of web`));
-    assert.ok(!alive(old.childPid as number));
+    assert.ok(!isRunning(old.childPid as number));
     const now = box.record('web');
     assert.deepEqual(box.processes().sort(), [now.watchdogPid, now.childPid as number].sort());
     assert.equal((await box.run(['stop', 'web'])).code, 0);
@@ -261,16 +266,15 @@ describe('orphans', () => {
     const speaker = fixture('speak-on-usr1.js');
     assert.equal((await box.run(['start', '-d', '--name', 'talk', ...FAST, speaker, box.marker])).code, 0);
     const old = box.record('talk');
-    const out = path.join(box.home, 'logs', 'talk.out.log');
     // Ready: its SIGUSR1 handler is in place (without one, SIGUSR1 starts Node's inspector).
-    await until('the child to be ready', () => /ready \d+\n/.test(readFileSync(out, 'utf8')));
+    await box.waitForOut('talk', /ready \d+\n/);
     process.kill(old.watchdogPid, 'SIGKILL');
-    await until('the watchdog to die', () => !alive(old.watchdogPid));
-    assert.ok(alive(old.childPid as number), 'a quiet child lives on, orphaned, until it writes');
+    await until('the watchdog to die', () => !isRunning(old.watchdogPid));
+    assert.ok(isRunning(old.childPid as number), 'a quiet child lives on, orphaned, until it writes');
     // The watchdog's pid is a zombie before its last thread has let go of the pipes: a write
     // may still go in then. Every write after that ends the child.
     await until('the child to end at a write', () => {
-      if (!alive(old.childPid as number)) return true;
+      if (!isRunning(old.childPid as number)) return true;
       process.kill(old.childPid as number, 'SIGUSR1');
       return false;
     });
@@ -288,13 +292,12 @@ describe('orphans', () => {
     const speaker = fixture('speak-on-usr1.js');
     assert.equal((await box.run(['start', '-d', '--name', 'talk', '--unmovableLogs', ...FAST, speaker, box.marker])).code, 0);
     const old = box.record('talk');
-    const out = path.join(box.home, 'logs', 'talk.out.log');
-    await until('the child to be ready', () => /ready \d+\n/.test(readFileSync(out, 'utf8')));
+    await box.waitForOut('talk', /ready \d+\n/);
     process.kill(old.watchdogPid, 'SIGKILL');
-    await until('the watchdog to die', () => !alive(old.watchdogPid));
+    await until('the watchdog to die', () => !isRunning(old.watchdogPid));
     process.kill(old.childPid as number, 'SIGUSR1');
-    await until('the line in its file', () => /said 1\n/.test(readFileSync(out, 'utf8')));
-    assert.ok(alive(old.childPid as number));
+    await box.waitForOut('talk', /said 1\n/);
+    assert.ok(isRunning(old.childPid as number));
     assert.equal(JSON.parse((await box.run(['list', '--json'])).stdout)[0]?.status, 'orphaned');
     assert.equal((await box.run(['stop', 'talk'])).code, 0);
     assert.deepEqual(box.processes(), []);
@@ -306,7 +309,7 @@ describe('orphans', () => {
     const old = box.record('gone');
     process.kill(old.watchdogPid, 'SIGKILL');
     process.kill(old.childPid as number, 'SIGKILL');
-    await until('both to die', () => !alive(old.watchdogPid) && !alive(old.childPid as number));
+    await until('both to die', () => !isRunning(old.watchdogPid) && !isRunning(old.childPid as number));
     assert.equal(box.record('gone').status, 'running', 'the record still says running');
     const list = JSON.parse((await box.run(['list', '--json'])).stdout) as Record<string, unknown>[];
     assert.equal(list[0]?.status, 'watchdog died');

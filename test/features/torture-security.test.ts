@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Monitor, type MonitorOptions } from '../../src/index.js';
 import { fixture, tempDir } from '../helpers/paths.js';
-import { killAll, nextReady } from '../helpers/processes.js';
-import { commandLine, parentOf } from '../helpers/random.js';
+import { nextReady, readyPids, startReady } from '../helpers/events.js';
+import { commandLine, killAtEnd, onLinux, parentOf } from '../helpers/processes.js';
 
-const linux = process.platform === 'linux';
-const onLinux = { skip: !linux && 'needs /proc (Linux)' };
-const leftovers = new Set<number>();
-after(() => killAll(leftovers));
-
-/** Starts the graceful fixture, waits for its ready line, and returns its pid. */
-async function running(monitor: Monitor): Promise<number> {
-  const ready = nextReady(monitor);
-  monitor.start();
-  const pid = Number((await ready).split(' ')[1]);
-  leftovers.add(pid);
-  return pid;
-}
+const leftovers = killAtEnd();
 
 function graceful(options: MonitorOptions): Monitor {
   return new Monitor([process.execPath, fixture('torture-graceful.js'), '0'], { silent: true, ...options });
@@ -34,7 +22,7 @@ test('a pidFile that is a symlink is replaced, never written through; its target
   const monitor = graceful({ pidFile });
   const errors: Error[] = [];
   monitor.on('error', (error) => errors.push(error));
-  const pid = await running(monitor);
+  const [pid] = await startReady(monitor, leftovers);
   assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
   assert.equal(lstatSync(pidFile).isSymbolicLink(), false, 'the link itself was replaced by a file');
   assert.equal(readFileSync(pidFile, 'utf8'), `${pid}\n`);
@@ -50,13 +38,13 @@ test('a pidFile that is a dangling symlink: its target is never created, nothing
   const pidFile = path.join(dir, 'app.pid');
   symlinkSync(target, pidFile);
   const monitor = graceful({ pidFile });
-  const pid = await running(monitor);
+  const [pid] = await startReady(monitor, leftovers);
   assert.equal(existsSync(target), false);
   assert.equal(readFileSync(pidFile, 'utf8'), `${pid}\n`);
   // A restart writes the pid file again: the target stays uncreated.
   const restarted = nextReady(monitor);
   await monitor.restart();
-  leftovers.add(Number((await restarted).split(' ')[1]));
+  leftovers.add(readyPids(await restarted)[0]);
   assert.equal(existsSync(target), false);
   await monitor.stop();
   assert.deepEqual(readdirSync(dir), [], 'no pid file, no temporary file, no target left behind');
@@ -71,7 +59,7 @@ test('no file keepalive creates is world-writable, even with umask 0: logs and p
   try {
     for (const timestamp of [false, true]) {
       const monitor = graceful({ ...options, timestamp });
-      await running(monitor);
+      await startReady(monitor, leftovers);
       for (const [name, file] of Object.entries(files)) modes[`${name} (timestamp: ${timestamp})`] = statSync(path.join(dir, file)).mode & 0o777;
       await monitor.stop();
     }
@@ -92,7 +80,7 @@ test('hideEnv removes secrets from the child environment, in every output mode, 
         env: { KEEPALIVE_TORTURE_KEPT: 'visible' },
         ...options,
       });
-      const pid = await running(monitor);
+      const [pid] = await startReady(monitor, leftovers);
       const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
       for (const [name, value] of Object.entries(secrets)) {
         assert.ok(!environ.includes(name), `${name} is not in the child's environment`);
@@ -110,14 +98,14 @@ test('hideEnv removes secrets from the child environment, in every output mode, 
 test('no shell: the child is the command itself, a direct child of the host, with exactly the given arguments', onLinux, async () => {
   const args = ['$(id)', '; echo no', '*', '"quoted"'];
   const monitor = new Monitor([process.execPath, fixture('torture-graceful.js'), '0', '0', ...args], { silent: true });
-  const pid = await running(monitor);
+  const [pid] = await startReady(monitor, leftovers);
   assert.equal(parentOf(pid), process.pid, 'no shell in between');
   assert.deepEqual(commandLine(pid), [process.execPath, fixture('torture-graceful.js'), '0', '0', ...args]);
   await monitor.stop();
 
   // A string script runs with `command` (node by default): still no shell.
   const script = new Monitor(fixture('torture-graceful.js'), { silent: true, args: ['0', '0', ...args] });
-  const scriptPid = await running(script);
+  const [scriptPid] = await startReady(script, leftovers);
   assert.equal(parentOf(scriptPid), process.pid);
   assert.deepEqual(commandLine(scriptPid), [process.execPath, fixture('torture-graceful.js'), '0', '0', ...args]);
   await script.stop();
@@ -137,7 +125,7 @@ test('a pidFile path that is a symlink to a folder is replaced, not followed int
   const monitor = graceful({ pidFile });
   const errors: Error[] = [];
   monitor.on('error', (error) => errors.push(error));
-  await running(monitor);
+  await startReady(monitor, leftovers);
   assert.deepEqual(readdirSync(folder), [], 'nothing was written inside the folder');
   await monitor.stop();
   assert.deepEqual(readdirSync(folder), []);

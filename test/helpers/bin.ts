@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { root } from './paths.js';
 
 /** The bin, as a user runs it. */
@@ -67,36 +65,4 @@ export function runBin(args: readonly string[], options: SpawnOptions & { prefix
       }
     },
   };
-}
-
-/**
- * Waits until a file's content matches: for output that goes to a file, where there is no
- * stream to listen to. Checks every 20 ms, and gives up after `timeout`.
- */
-export async function waitForFile(file: string, pattern: RegExp, timeout = 10_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const content = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    if (pattern.test(content)) return content;
-    if (Date.now() > deadline) throw new Error(`${file} never matched ${pattern}; it holds:\n${content}`);
-    await delay(20);
-  }
-}
-
-/** True while a process with this pid exists (a zombie counts as gone only once reaped). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The lines of keepalive's status output, without their times. */
-export function statusLines(stderr: string): string[] {
-  return stderr
-    .split('\n')
-    .map((line) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z keepalive: (.*)$/.exec(line)?.[1])
-    .filter((line): line is string => line !== undefined);
 }

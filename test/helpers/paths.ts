@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
@@ -16,5 +16,13 @@ export function fixture(name: string): string {
 export function tempDir(prefix = 'keepalive-test-'): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A temporary folder as a user's project: this keepalive in its `node_modules` (a link to the root). */
+export function appFolder(prefix = 'keepalive-app-'): string {
+  const dir = tempDir(prefix);
+  mkdirSync(path.join(dir, 'node_modules'));
+  symlinkSync(root, path.join(dir, 'node_modules', 'keepalive'), 'dir');
   return dir;
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { runBin } from './bin.js';
 import { tempDir } from './paths.js';
+import { waitForFile } from './polling.js';
+import { killAll, liveProcesses } from './processes.js';
 
 export interface Result {
   readonly code: number | null;
@@ -24,32 +25,8 @@ export interface Sandbox {
   processes(): number[];
   /** The status `list --json` shows for a name; undefined if it lists no such name. */
   status(name: string): Promise<string | undefined>;
-}
-
-/** Polls until `done` holds, or fails the test after `ms`. */
-export async function until(what: string, done: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(20);
-  }
-}
-
-function cmdline(pid: string): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function isZombie(pid: string): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return /^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return true;
-  }
+  /** Waits until the stdout log of a name matches `pattern` (a fixture's ready line), and returns it. */
+  waitForOut(name: string, pattern: RegExp): Promise<string>;
 }
 
 /**
@@ -59,19 +36,8 @@ function isZombie(pid: string): boolean {
 export function sandbox(below = ''): Sandbox {
   const home = path.join(tempDir('keepalive-daemon-'), below);
   const marker = `marker-${randomUUID()}`;
-  const processes = (): number[] =>
-    readdirSync('/proc')
-      .filter((name) => /^\d+$/.test(name) && cmdline(name).includes(marker) && !isZombie(name))
-      .map(Number);
-  after(() => {
-    for (const pid of processes()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Gone.
-      }
-    }
-  });
+  const processes = (): number[] => liveProcesses(marker);
+  after(() => killAll(processes()));
   return {
     home,
     marker,
@@ -88,10 +54,8 @@ export function sandbox(below = ''): Sandbox {
     record(name) {
       return JSON.parse(readFileSync(`${home}/${name}.json`, 'utf8')) as ReturnType<Sandbox['record']>;
     },
+    waitForOut(name, pattern) {
+      return waitForFile(path.join(home, 'logs', `${name}.out.log`), pattern);
+    },
   };
-}
-
-/** True while a process runs (a zombie is dead). */
-export function alive(pid: number): boolean {
-  return !isZombie(String(pid));
 }

@@ -3,8 +3,9 @@
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
 import { KeepaliveError, Monitor, type MonitorOptions } from '../../src/index.js';
 import { fixture } from './paths.js';
-import { isRunning, killAll } from './processes.js';
-import { between, liveChildren, pick, random, survivorsAfter, within, type Random } from './random.js';
+import { within } from './polling.js';
+import { isRunning, killAll, liveChildren, survivorsAfter } from './processes.js';
+import { between, pick, random, type Random } from './random.js';
 
 const FIXTURE = 'torture-graceful.js';
 /** Rejections a caller may get by design; anything else is a bug. */

@@ -2,17 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { KeepaliveError, Monitor, type StatusEvent } from '../../src/index.js';
+import { KeepaliveError, Monitor } from '../../src/index.js';
 import { fixture, tempDir } from '../helpers/paths.js';
-import { isRunning, nextEvent, nextReady } from '../helpers/processes.js';
+import { nextEvent, nextReady, readyPids, startReady } from '../helpers/events.js';
+import { isRunning } from '../helpers/processes.js';
+import { statuses } from '../helpers/statuses.js';
 
 const quiet = { silent: true } as const;
-
-function statuses(monitor: Monitor): StatusEvent[] {
-  const seen: StatusEvent[] = [];
-  monitor.on('status', (event) => seen.push(event));
-  return seen;
-}
 
 test('max: runs that many times, then gives up with exit(monitor, spinning)', async () => {
   const monitor = new Monitor(fixture('exit-with.js'), { ...quiet, max: 3 });
@@ -139,12 +135,10 @@ test('misuse throws or rejects a KeepaliveError with a code', async () => {
 
 test('restart() stops the child and starts a new one at once; stop() ends it for good', async () => {
   const monitor = new Monitor(fixture('idle.js'), { ...quiet, max: 1 });
-  const first = nextReady(monitor);
-  monitor.start();
-  const firstPid = Number((await first).split(' ')[1]);
+  const [firstPid] = await startReady(monitor);
   const second = nextReady(monitor);
   await monitor.restart();
-  const secondPid = Number((await second).split(' ')[1]);
+  const [secondPid] = readyPids(await second);
   assert.notEqual(firstPid, secondPid);
   assert.equal(isRunning(firstPid), false);
   assert.equal(monitor.times, 1, 'a requested restart counts in times');
@@ -172,9 +166,7 @@ test('stop() during a restart wait cancels the restart', async () => {
 test('a stopped monitor can be started again', async () => {
   const monitor = new Monitor(fixture('idle.js'), quiet);
   for (let round = 0; round < 2; round++) {
-    const ready = nextReady(monitor);
-    monitor.start();
-    await ready;
+    await startReady(monitor);
     await monitor.stop();
   }
   assert.equal(monitor.state, 'stopped');
@@ -228,9 +220,7 @@ test('pidFile: written atomically at each start, removed at the end, never throu
   writeFileSync(target, 'keep me');
   symlinkSync(target, pidFile);
   const monitor = new Monitor(fixture('idle.js'), { ...quiet, pidFile });
-  const ready = nextReady(monitor);
-  monitor.start();
-  const pid = Number((await ready).split(' ')[1]);
+  const [pid] = await startReady(monitor);
   assert.equal(readFileSync(target, 'utf8'), 'keep me', 'the link target is untouched');
   assert.equal(readFileSync(pidFile, 'utf8'), `${pid}\n`);
   assert.equal(statSync(pidFile).mode & 0o002, 0, 'not world-writable');
@@ -260,9 +250,7 @@ test('a log or pid path under a regular file throws LOG_PATH at start(), before 
 
 test('data has forever-monitor\'s shape', async () => {
   const monitor = new Monitor(fixture('idle.js'), { ...quiet, uid: 'abcd', id: 'api', args: ['--x'] });
-  const ready = nextReady(monitor);
-  monitor.start();
-  await ready;
+  await startReady(monitor);
   const data = monitor.data;
   assert.equal(data.uid, 'abcd');
   assert.equal(data.id, 'api');

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../helpers/paths.js';
 import { runLeakHost, type LeakReport } from '../helpers/leak-runner.js';
+import { onLinux } from '../helpers/processes.js';
 
-const linux = process.platform === 'linux';
 /** npm run test:stress sets 10000. */
 const RESTARTS = Number(process.env.KEEPALIVE_TORTURE_RESTARTS ?? 200);
 const WARM_UP = Math.max(50, Math.round(RESTARTS / 10));
@@ -25,12 +25,12 @@ function checkFlat(report: LeakReport, runs: number): void {
   assert.ok(Object.values(report.processListeners).every((count) => count <= 3), `listeners on process: ${JSON.stringify(report.processListeners)}`);
 }
 
-test(`${RESTARTS} restarts of /bin/false: heap flat within 2 MiB, no fd growth, no warning`, { skip: !linux && 'needs /proc (Linux)', timeout: 60 * 60 * 1000 }, async () => {
+test(`${RESTARTS} restarts of /bin/false: heap flat within 2 MiB, no fd growth, no warning`, { ...onLinux, timeout: 60 * 60 * 1000 }, async () => {
   const report = await runLeakHost(['/bin/false'], { silent: true, max: RESTARTS, spinSleepTime: 0 }, WARM_UP);
   checkFlat(report, RESTARTS);
 });
 
-test(`${RESTARTS} restarts through pipes, timestamps, a listener and logFile: heap flat, no fd growth, nothing lost`, { skip: !linux && 'needs /proc (Linux)', timeout: 60 * 60 * 1000 }, async () => {
+test(`${RESTARTS} restarts through pipes, timestamps, a listener and logFile: heap flat, no fd growth, nothing lost`, { ...onLinux, timeout: 60 * 60 * 1000 }, async () => {
   const dir = tempDir();
   const report = await runLeakHost(
     ['/bin/echo', 'moo'],

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recordHostFailures } from '../helpers/random.js';
+import { recordHostFailures } from '../helpers/host-failures.js';
+import { onLinux } from '../helpers/processes.js';
 import { runSequences } from '../helpers/sequence-runner.js';
 
-const linux = process.platform === 'linux';
 /** The stress run (npm run test:stress) goes through a few hundred more seeds. */
 const SEEDS = Number(process.env.KEEPALIVE_TORTURE_SEEDS ?? 25);
 const FIRST = Number(process.env.KEEPALIVE_TORTURE_FIRST_SEED ?? 1);
 
-test(`${SEEDS} seeded random start/stop/restart/kill sequences: one child at most, none left, no uncaught error`, { skip: !linux && 'needs /proc (Linux)' }, async () => {
+test(`${SEEDS} seeded random start/stop/restart/kill sequences: one child at most, none left, no uncaught error`, onLinux, async () => {
   const host = recordHostFailures();
   try {
     const { failed, children } = await runSequences(FIRST, SEEDS);

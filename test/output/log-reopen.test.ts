@@ -4,9 +4,10 @@ import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Monitor, type MonitorOptions } from '../../src/index.js';
-import { runBin, statusLines, waitForFile } from '../helpers/bin.js';
+import { runBin } from '../helpers/bin.js';
 import { fixture, tempDir } from '../helpers/paths.js';
-import { nextEvent } from '../helpers/processes.js';
+import { waitForFile } from '../helpers/polling.js';
+import { statusLines } from '../helpers/statuses.js';
 
 const ROTATIONS = 20;
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Monitor, type MonitorOptions } from '../../src/index.js';
 import { fixture, tempDir } from '../helpers/paths.js';
-import { nextEvent, nextReady } from '../helpers/processes.js';
+import { nextEvent, nextReady } from '../helpers/events.js';
 
 const LINES = 200_000;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;

@@ -2,25 +2,19 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { KeepaliveError, Monitor, type MonitorOptions, type StatusEvent } from '../../src/index.js';
+import { KeepaliveError, Monitor, type MonitorOptions } from '../../src/index.js';
 import { fixture, tempDir } from '../helpers/paths.js';
-import { isRunning, killAll, nextEvent } from '../helpers/processes.js';
-import { liveChildren, random } from '../helpers/random.js';
+import { nextEvent, nextReady } from '../helpers/events.js';
+import { isRunning, killAtEnd, liveChildren } from '../helpers/processes.js';
+import { random } from '../helpers/random.js';
+import { statuses } from '../helpers/statuses.js';
 
-const linux = process.platform === 'linux';
-const onLinux = { skip: !linux && 'needs /proc and /dev/full (Linux)' };
-const leftovers = new Set<number>();
-after(() => killAll(leftovers));
+const onLinux = { skip: process.platform !== 'linux' && 'needs /proc and /dev/full (Linux)' };
+const leftovers = killAtEnd();
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
-
-function statuses(monitor: Monitor): StatusEvent[] {
-  const seen: StatusEvent[] = [];
-  monitor.on('status', (event) => seen.push(event));
-  return seen;
-}
 
 // ---------------------------------------------------------------------------------------------
 // A log path that cannot be opened at start(): a clear error, and no child.
@@ -196,17 +190,9 @@ async function cpuDuring(ms: number): Promise<number> {
   return (used.user + used.system) / 1000;
 }
 
+/** Starts the writer fixture (unless it runs), waits for its "ready" on stderr, and returns its pid. */
 async function writerReady(monitor: Monitor): Promise<number> {
-  const ready = new Promise<void>((resolve) => {
-    let text = '';
-    const onData = (chunk: Buffer): void => {
-      text += chunk.toString();
-      if (!text.includes('ready\n')) return;
-      monitor.off('stderr', onData);
-      resolve();
-    };
-    monitor.on('stderr', onData);
-  });
+  const ready = nextReady(monitor, 'stderr');
   if (!monitor.running) monitor.start();
   await ready;
   const pid = monitor.child?.pid as number;

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { Monitor, type StatusEvent } from '../../src/index.js';
+import { test } from 'node:test';
+import { Monitor } from '../../src/index.js';
+import { nextEvent, startReady } from '../helpers/events.js';
 import { fixture } from '../helpers/paths.js';
-import { isRunning, killAll, nextEvent, nextReady } from '../helpers/processes.js';
+import { isRunning, killAll, killAtEnd, onLinux } from '../helpers/processes.js';
+import { statuses } from '../helpers/statuses.js';
 
-const linux = process.platform === 'linux';
-const leftovers = new Set<number>();
-after(() => killAll(leftovers));
-
-/** Waits for "ready <pid>" and returns the pid. */
-async function readyPid(monitor: Monitor): Promise<number> {
-  const pid = Number((await nextReady(monitor)).split(' ')[1]);
-  leftovers.add(pid);
-  return pid;
-}
+const leftovers = killAtEnd();
 
 test('a child that ignores SIGTERM gets SIGKILL after killTTL; stop() settles soon after', async () => {
   const killTTL = 300;
   const monitor = new Monitor(fixture('ignore-sigterm.js'), { silent: true, killTTL });
-  const seen: StatusEvent[] = [];
-  monitor.on('status', (event) => seen.push(event));
-  const ready = nextReady(monitor);
-  monitor.start();
-  await ready;
+  const seen = statuses(monitor);
+  await startReady(monitor);
   const pid = monitor.child?.pid as number;
   const started = performance.now();
   await monitor.stop();
@@ -37,41 +27,33 @@ test('a child that ignores SIGTERM gets SIGKILL after killTTL; stop() settles so
 
 test('killSignal is sent first and a graceful child exits on it', async () => {
   const monitor = new Monitor(fixture('slow-stop.js'), { silent: true, killTTL: 10_000 });
-  const ready = nextReady(monitor);
-  monitor.start();
-  await ready;
+  await startReady(monitor);
   await monitor.stop();
   assert.deepEqual(monitor.lastExit && [monitor.lastExit.code, monitor.lastExit.signal], [0, null]);
 });
 
-test('stop() reaches grandchildren in the group and one that left it with setsid', { skip: !linux && 'needs /proc (Linux)' }, async () => {
+test('stop() reaches grandchildren in the group and one that left it with setsid', onLinux, async () => {
   const inGroup = new Monitor([process.execPath, fixture('grandchild.js')], { silent: true, killTTL: 300 });
-  const ready1 = readyPid(inGroup);
-  inGroup.start();
-  const grandchild1 = await ready1;
+  const [grandchild1] = await startReady(inGroup, leftovers);
   assert.equal(isRunning(grandchild1), true);
   await inGroup.stop();
   assert.equal(isRunning(grandchild1), false, 'the group member is gone');
 
   const escaped = new Monitor([process.execPath, fixture('grandchild.js'), 'setsid'], { silent: true, killTTL: 300 });
-  const ready2 = readyPid(escaped);
-  escaped.start();
-  const grandchild2 = await ready2;
+  const [grandchild2] = await startReady(escaped, leftovers);
   await escaped.stop();
   assert.equal(isRunning(grandchild2), false, 'the setsid grandchild is gone too (found through the tree)');
 });
 
-test('killTree: false leaves a setsid grandchild alone (the group kill cannot reach it)', { skip: !linux && 'needs /proc (Linux)' }, async () => {
+test('killTree: false leaves a setsid grandchild alone (the group kill cannot reach it)', onLinux, async () => {
   const monitor = new Monitor([process.execPath, fixture('grandchild.js'), 'setsid'], { silent: true, killTTL: 300, killTree: false });
-  const ready = readyPid(monitor);
-  monitor.start();
-  const grandchild = await ready;
+  const [grandchild] = await startReady(monitor, leftovers);
   await monitor.stop();
   assert.equal(isRunning(grandchild), true);
   killAll([grandchild]);
 });
 
-test('orphans a crashed child left in its group are stopped before the next start', { skip: !linux && 'needs /proc (Linux)' }, async () => {
+test('orphans a crashed child left in its group are stopped before the next start', onLinux, async () => {
   const monitor = new Monitor([process.execPath, fixture('grandchild.js'), 'crash'], { silent: true, killTTL: 200, max: 3 });
   const grandchildren: number[] = [];
   const restarts: boolean[] = [];
@@ -79,8 +61,7 @@ test('orphans a crashed child left in its group are stopped before the next star
     for (const match of chunk.toString().matchAll(/ready (\d+)/g)) grandchildren.push(Number(match[1]));
   });
   monitor.on('restart', () => restarts.push(grandchildren.every((pid) => !isRunning(pid))));
-  const seen: StatusEvent[] = [];
-  monitor.on('status', (event) => seen.push(event));
+  const seen = statuses(monitor);
   const done = nextEvent(monitor, 'exit');
   monitor.start();
   await done;
@@ -93,9 +74,7 @@ test('orphans a crashed child left in its group are stopped before the next star
 
 test('stop({ force: true }) sends SIGKILL at once, also during a graceful stop', async () => {
   const monitor = new Monitor(fixture('ignore-sigterm.js'), { silent: true, killTTL: 60_000 });
-  const ready = nextReady(monitor);
-  monitor.start();
-  await ready;
+  await startReady(monitor, leftovers);
   const graceful = monitor.stop();
   const forced = monitor.stop({ force: true });
   await Promise.all([graceful, forced]);

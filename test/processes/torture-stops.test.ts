@@ -1,27 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { Monitor, type StatusEvent } from '../../src/index.js';
+import { test } from 'node:test';
+import { Monitor } from '../../src/index.js';
+import { nextEvent, startReady } from '../helpers/events.js';
 import { fixture } from '../helpers/paths.js';
-import { isRunning, killAll, nextEvent, nextReady } from '../helpers/processes.js';
-import { liveChildren, survivorsAfter } from '../helpers/random.js';
+import { isRunning, killAll, killAtEnd, liveChildren, onLinux, survivorsAfter } from '../helpers/processes.js';
+import { statuses } from '../helpers/statuses.js';
 
-const linux = process.platform === 'linux';
-const onLinux = { skip: !linux && 'needs /proc (Linux)' };
-const leftovers = new Set<number>();
-after(() => killAll(leftovers));
-
-function statuses(monitor: Monitor): StatusEvent[] {
-  const seen: StatusEvent[] = [];
-  monitor.on('status', (event) => seen.push(event));
-  return seen;
-}
-
-/** Waits for the tree fixture's "ready <pid> <pid> ..." line and returns every pid in it. */
-async function treePids(monitor: Monitor): Promise<number[]> {
-  const pids = (await nextReady(monitor)).split(' ').slice(1).map(Number);
-  pids.forEach((pid) => leftovers.add(pid));
-  return pids;
-}
+const leftovers = killAtEnd();
 
 /**
  * The bound is killTTL + 500 ms, as promised. The machine this runs on is shared and often
@@ -34,10 +19,7 @@ test('a child that ignores SIGTERM gets SIGKILL after killTTL; stop() settles wi
   for (let run = 0; run < 5; run++) {
     const monitor = new Monitor(fixture('ignore-sigterm.js'), { silent: true, killTTL });
     const seen = statuses(monitor);
-    const ready = nextReady(monitor);
-    monitor.start();
-    const pid = Number((await ready).split(' ')[1]);
-    leftovers.add(pid);
+    const [pid] = await startReady(monitor, leftovers);
     const started = performance.now();
     await monitor.stop();
     took.push(performance.now() - started);
@@ -54,9 +36,7 @@ test('a child that ignores SIGTERM gets SIGKILL after killTTL; stop() settles wi
 test('stop() ends a whole tree that ignores SIGTERM: group members, a setsid grandchild and its own child', onLinux, async () => {
   const monitor = new Monitor([process.execPath, fixture('torture-tree.js')], { silent: true, killTTL: 300 });
   const seen = statuses(monitor);
-  const ready = treePids(monitor);
-  monitor.start();
-  const pids = await ready;
+  const pids = await startReady(monitor, leftovers);
   assert.equal(pids.length, 5, 'child, two group members, the setsid leader and its child');
   assert.ok(pids.every(isRunning));
   const started = performance.now();
@@ -71,9 +51,7 @@ test('stop() ends a whole tree that ignores SIGTERM: group members, a setsid gra
 test('stop() with killTree: a graceful stop of a tree reaches the setsid part with killSignal too', onLinux, async () => {
   // SIGKILL as killSignal: nothing can ignore it, so the tree must be gone without a killTTL wait.
   const monitor = new Monitor([process.execPath, fixture('torture-tree.js')], { silent: true, killTTL: 60_000, killSignal: 'SIGKILL' });
-  const ready = treePids(monitor);
-  monitor.start();
-  const pids = await ready;
+  const pids = await startReady(monitor, leftovers);
   const started = performance.now();
   await monitor.stop();
   assert.deepEqual(pids.filter(isRunning), []);
@@ -160,10 +138,7 @@ test('stop() at once after start(), before the child said anything: it is stoppe
 
 test('stop() while restart() waits for a child that ignores SIGTERM: one SIGKILL, the restart is superseded', onLinux, async () => {
   const monitor = new Monitor(fixture('ignore-sigterm.js'), { silent: true, killTTL: 300 });
-  const ready = nextReady(monitor);
-  monitor.start();
-  const pid = Number((await ready).split(' ')[1]);
-  leftovers.add(pid);
+  const [pid] = await startReady(monitor, leftovers);
   let restarted = 0;
   monitor.on('restart', () => restarted++);
   const restart = monitor.restart();

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { KeepaliveError, Monitor, type MonitorOptions } from '../../src/index.js';
 import { fixture, tempDir } from '../helpers/paths.js';
-import { nextEvent } from '../helpers/processes.js';
-import { between, pick, random, recordHostFailures, type Random } from '../helpers/random.js';
+import { nextEvent } from '../helpers/events.js';
+import { recordHostFailures } from '../helpers/host-failures.js';
+import { between, pick, random, type Random } from '../helpers/random.js';
 
 interface Printed {
   argv: string[];

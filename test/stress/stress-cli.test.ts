@@ -4,15 +4,14 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { fixture, tempDir } from '../helpers/paths.js';
 import { runBin } from '../helpers/bin.js';
-import { isRunning, killAll } from '../helpers/processes.js';
+import { isRunning, killAtEnd } from '../helpers/processes.js';
 import { between, pick, random, type Random } from '../helpers/random.js';
 
 const CASES = Number(process.env.KEEPALIVE_TORTURE_CLI ?? 200);
-const leftovers = new Set<number>();
-after(() => killAll(leftovers));
+const leftovers = killAtEnd();
 
 const FLAGS = [
   '-m', '--max', '--minUptime', '--spinSleepTime', '--maxSpinSleepTime', '--restartWindow', '--stopExitCodes', '-o', '-e', '-l',

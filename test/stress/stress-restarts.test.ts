@@ -4,11 +4,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../helpers/paths.js';
 import { runLeakHost, type LeakReport } from '../helpers/leak-runner.js';
+import { onLinux } from '../helpers/processes.js';
 
 const RESTARTS = Number(process.env.KEEPALIVE_TORTURE_RESTARTS ?? 10_000);
 const WARM_UP = 1000;
 const MIB = 1024 * 1024;
-const long = { skip: process.platform !== 'linux' && 'needs /proc (Linux)', timeout: 60 * 60 * 1000 };
+const long = { ...onLinux, timeout: 60 * 60 * 1000 };
 
 function checkFlat(report: LeakReport): void {
   assert.equal(report.times, RESTARTS);

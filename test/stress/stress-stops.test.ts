@@ -1,12 +1,12 @@
 // npm run test:stress: the killTTL bound measured over many stops, and many trees stopped.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Monitor } from '../../src/index.js';
 import { fixture } from '../helpers/paths.js';
-import { isRunning, killAll, nextReady } from '../helpers/processes.js';
+import { startReady } from '../helpers/events.js';
+import { isRunning, killAtEnd, onLinux } from '../helpers/processes.js';
 
-const leftovers = new Set<number>();
-after(() => killAll(leftovers));
+const leftovers = killAtEnd();
 const RUNS = Number(process.env.KEEPALIVE_TORTURE_STOPS ?? 30);
 
 test(`${RUNS} stops of a child that ignores SIGTERM: each settles within killTTL + 500 ms (95th percentile)`, { timeout: 10 * 60 * 1000 }, async () => {
@@ -14,10 +14,7 @@ test(`${RUNS} stops of a child that ignores SIGTERM: each settles within killTTL
   const took: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const monitor = new Monitor(fixture('ignore-sigterm.js'), { silent: true, killTTL });
-    const ready = nextReady(monitor);
-    monitor.start();
-    const pid = Number((await ready).split(' ')[1]);
-    leftovers.add(pid);
+    const [pid] = await startReady(monitor, leftovers);
     const started = performance.now();
     await monitor.stop();
     took.push(performance.now() - started);
@@ -30,13 +27,10 @@ test(`${RUNS} stops of a child that ignores SIGTERM: each settles within killTTL
   assert.ok((took[Math.floor(RUNS * 0.95) - 1] as number) < killTTL + 500, shown);
 });
 
-test(`${RUNS} trees with a setsid branch, all ignoring SIGTERM: none survives a stop`, { skip: process.platform !== 'linux' && 'needs /proc (Linux)', timeout: 10 * 60 * 1000 }, async () => {
+test(`${RUNS} trees with a setsid branch, all ignoring SIGTERM: none survives a stop`, { ...onLinux, timeout: 10 * 60 * 1000 }, async () => {
   for (let run = 0; run < RUNS; run++) {
     const monitor = new Monitor([process.execPath, fixture('torture-tree.js')], { silent: true, killTTL: 200 });
-    const ready = nextReady(monitor);
-    monitor.start();
-    const pids = (await ready).split(' ').slice(1).map(Number);
-    pids.forEach((pid) => leftovers.add(pid));
+    const pids = await startReady(monitor, leftovers);
     await monitor.stop();
     assert.deepEqual(pids.filter(isRunning), [], `run ${run}`);
   }
