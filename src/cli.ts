@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KeepaliveError, Monitor, formatStatus, resolveOptions } from './index.js';
 import { packageFile } from './package-files.js';
+import { statusLine } from './vocabulary/events.js';
 import { parseArgs, toFlags, UsageError, type Command, type StartCommand } from './cli/args.js';
 import { ConfigError, planStart, type StartPlan } from './cli/config.js';
 import { GENERAL_HELP, START_HELP } from './cli/help.js';
@@ -27,8 +28,8 @@ const processIo: Io = {
 };
 
 /** A status line on stderr: `2024-05-01T12:00:00.000Z keepalive: started pid 123 (run 1)`. */
-function statusLine(io: Io, text: string): void {
-  io.err(`${new Date().toISOString()} keepalive: ${text}\n`);
+function say(io: Io, text: string): void {
+  io.err(statusLine(text));
 }
 
 /** Runs a whole command line and returns the exit status. Never throws for bad input. */
@@ -166,7 +167,7 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
     io.err(`keepalive: script not found: ${missing}\n`);
     return EXIT.startFailed;
   }
-  if (!plan.quiet) monitor.on('status', (event) => statusLine(io, formatStatus(event)));
+  if (!plan.quiet) monitor.on('status', (event) => say(io, formatStatus(event)));
   monitor.on('error', (error) => {
     // A spawn failure has its status line already ("could not start: ..."); said once is enough.
     if (!plan.quiet && error instanceof KeepaliveError && error.code === 'SPAWN_FAILED') return;
@@ -176,7 +177,7 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
   let release: (() => void) | undefined;
   if (name !== undefined) {
     try {
-      if (detached === undefined) release = await claimName(home, name, (text) => statusLine(io, text));
+      if (detached === undefined) release = await claimName(home, name, (text) => say(io, text));
       else ensureHome(home);
     } catch (error) {
       if (!(error instanceof StartError) && !(error instanceof StateError)) throw error;
@@ -187,17 +188,18 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
     keepRecord(monitor, {
       home, name, script: plan.script, args: [...(plan.options.args ?? [])], cwd: plan.options.cwd ? path.resolve(cwd, plan.options.cwd) : cwd,
       logs: recordLogs(plan.options, cwd, detached === undefined ? undefined : defaultLogs(home, name).watchdog),
-      killTTL: monitor.options.killTTL, argv, argvCwd: cwd, warn: (text) => statusLine(io, text),
+      killTTL: monitor.options.killTTL, argv, argvCwd: cwd, warn: (text) => say(io, text),
     });
     release?.();
   }
-  const signals = handleSignals(monitor, plan.quiet ? () => {} : (text) => statusLine(io, text));
+  const signals = handleSignals(monitor, plan.quiet ? () => {} : (text) => say(io, text));
   try {
     try {
       monitor.start();
     } catch (error) {
       if (!(error instanceof KeepaliveError)) throw error;
-      io.err(`keepalive: ${error.message}\n`);
+      // Through the monitor's error listeners: printed, and kept in the record as the reason.
+      monitor.emit('error', error);
       return EXIT.startFailed;
     }
     await ended;

@@ -1,61 +1,34 @@
 import type { ChildProcess } from 'node:child_process';
-import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { statSync } from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { childEnv } from './run/child-env.js';
-import { ChildRun, type RunOutcome } from './run/child-run.js';
-import { KeepaliveError } from './vocabulary/errors.js';
+import { FeatureSet } from './features/feature-set.js';
+import { resolveOptions, type MonitorOptions, type ResolvedOptions } from './options/options.js';
 import { checkStamping } from './output/line-stamper.js';
+import { OutputFiles } from './output/output-files.js';
+import { ChildEnvCache } from './run/child-env.js';
+import { ChildRun, type RunOutcome } from './run/child-run.js';
+import { missingScript } from './run/missing-script.js';
+import { runSettings } from './run/run-settings.js';
+import { monitorData } from './run/monitor-data.js';
+import { RestartHistory } from './run/restart-history.js';
+import type { RestartDecision, RunEnd } from './run/restart-policy.js';
+import { RestartWaiters } from './run/restart-waiters.js';
+import { WakeableSleep } from './run/wakeable-sleep.js';
+import { KeepaliveError } from './vocabulary/errors.js';
 import {
   formatStatus,
+  statusLine,
   type ExitInfo,
   type GiveUpReason,
   type MonitorData,
+  type MonitorEventMap,
   type MonitorState,
   type StatusEvent,
 } from './vocabulary/events.js';
-import { isNodeCommand, resolveOptions, signalNumber, type MonitorOptions, type ResolvedOptions } from './options/options.js';
-import { OutputFiles } from './output/output-files.js';
-import { planOutput } from './output/output-routing.js';
-import { checkPidFileFolder, removePidFile, writePidFile } from './features/pid-file.js';
-import { decideRestart, isSpinning, type RestartDecision } from './run/restart-policy.js';
-import { watchFiles } from './features/watch.js';
 
 /** Every event a Monitor emits, with its arguments. */
-export interface MonitorEvents {
-  /** The first child of a `start()` has spawned. */
-  start: [monitor: Monitor, data: MonitorData];
-  /** A later child has spawned. */
-  restart: [monitor: Monitor, data: MonitorData];
-  /** A child ended; its output is already in the files. */
-  'exit:code': [code: number | null, signal: NodeJS.Signals | null];
-  /** The monitor ended: it gave up, or it was stopped. */
-  exit: [monitor: Monitor, spinning: boolean];
-  /** `stop()` finished: the child and its group are gone and the files complete. */
-  stop: [data: MonitorData];
-  /** A chunk of the child's stdout (listeners attached before `start()`). */
-  stdout: [chunk: Buffer];
-  /** A chunk of the child's stderr (listeners attached before `start()`). */
-  stderr: [chunk: Buffer];
-  /** A message from the child over IPC (`fork: true`). */
-  message: [message: unknown];
-  /** A spawn failure, a missing script, or a failing output file. Never thrown at the host. */
-  error: [error: Error];
-  /** A lifecycle event, one per line of the `logFile`. */
-  status: [event: StatusEvent];
-  /** A watched file changed; a restart follows. */
-  'watch:restart': [info: { file: string }];
-}
-
-interface Waiter {
-  resolve: () => void;
-  reject: (error: Error) => void;
-  /** The child that ran when restart() was called: its own spawn does not count. */
-  before: ChildRun | undefined;
-}
+export type MonitorEvents = MonitorEventMap<Monitor>;
 
 /** The states in which a monitor has nothing running and may be started. */
 const AT_REST: readonly MonitorState[] = ['idle', 'stopped', 'gave-up'];
@@ -76,24 +49,26 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   #run: ChildRun | undefined;
   /** A run whose pipes are still held open by a straggler after it ended. */
   readonly #lingering = new Set<ChildRun>();
-  /** What the user asked for while a child runs or a restart waits. */
+  /** What the user (or a feature, for its reason) asked for while a child runs or a restart waits. */
   #request: 'stop' | 'restart' | undefined;
-  #wake: (() => void) | undefined;
+  #requestedFor: NonNullable<RunEnd['requestedFor']> = 'requested';
+  /** The features of this start: pid file, watch, ... */
+  readonly #features = new FeatureSet();
+  readonly #wait = new WakeableSleep();
   #stopped: Promise<void> | undefined;
   #settleStop: (() => void) | undefined;
-  #restartWaiters: Waiter[] = [];
-  #pastEnds: number[] = [];
-  #spinsInARow = 0;
+  readonly #restartWaiters = new RestartWaiters<ChildRun>();
+  readonly #history: RestartHistory;
   #lastExit: ExitInfo | undefined;
-  #closeWatcher: (() => Promise<void>) | undefined;
-  /** The child's environment, made once per start(): copying process.env is slow. */
-  readonly #envs = new Map<boolean, Record<string, string | undefined>>();
   /** Unique to this monitor: found in the environment of everything its children started. */
   readonly #runTag = `${process.pid}-${randomUUID()}`;
+  readonly #envs: ChildEnvCache;
 
   constructor(script: string | readonly string[], options: MonitorOptions = {}) {
     super();
     this.#options = resolveOptions(script, options);
+    this.#history = new RestartHistory(this.#options);
+    this.#envs = new ChildEnvCache({ ...this.#options, runTag: this.#runTag });
     // Checked here, so that a broken install fails before anything runs.
     if (this.#options.timestamp) checkStamping();
     const { outFile, errFile, logFile } = this.#options;
@@ -127,30 +102,8 @@ export class Monitor extends EventEmitter<MonitorEvents> {
 
   /** forever-monitor's `data`: what runs, where, and how often it restarted. */
   get data(): MonitorData {
-    const o = this.#options;
-    return {
-      ctime: this.ctime,
-      command: o.command,
-      file: o.file,
-      foreverPid: process.pid,
-      logFile: o.logFile,
-      args: o.file === undefined ? [...o.args] : o.args.slice(1),
-      pid: this.#run?.pid,
-      silent: o.silent,
-      uid: o.uid,
-      id: o.id,
-      spawnWith: { ...o.spawnWith },
-      running: this.running,
-      restarts: this.times,
-      isMaster: cluster.isPrimary,
-      state: this.#state,
-      ...(o.pidFile && { pidFile: o.pidFile }),
-      ...(o.outFile && { outFile: o.outFile }),
-      ...(o.errFile && { errFile: o.errFile }),
-      ...(Object.keys(o.env).length > 0 && { env: { ...o.env } }),
-      cwd: o.cwd,
-      ...(o.sourceDir && { sourceDir: o.sourceDir }),
-    };
+    const now = { ctime: this.ctime, pid: this.#run?.pid, running: this.running, restarts: this.times, state: this.#state };
+    return monitorData(this.#options, now);
   }
 
   /**
@@ -162,18 +115,13 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       const code = this.#state === 'stopping' ? 'STOPPING' : 'ALREADY_RUNNING';
       throw new KeepaliveError(code, `start(): the monitor is ${this.#state}`);
     }
-    const o = this.#options;
     // A mistyped script creates no file and truncates none.
-    const missing = this.#missingScript();
-    if (!missing) {
-      if (o.pidFile) checkPidFileFolder(o.pidFile);
-      this.#files.open(!o.append);
-    }
+    const missing = missingScript(this.#options);
+    if (!missing) this.#attachFeatures();
     this.#state = 'running';
     this.#request = undefined;
     this.#stopped = undefined;
-    this.#pastEnds = [];
-    this.#spinsInARow = 0;
+    this.#history.reset();
     this.#envs.clear();
 
     if (missing) {
@@ -184,8 +132,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       });
       return this;
     }
-    if (o.watch) this.#startWatching();
-    void this.#supervise(this.#restartWaiters.length > 0).catch((error: unknown) => this.#crashed(error));
+    void this.#supervise(this.#restartWaiters.pending).catch((error: unknown) => this.#crashed(error));
     return this;
   }
 
@@ -207,30 +154,36 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.#request = 'stop';
     this.#state = 'stopping';
     if (this.#run && hadRequest !== 'restart') this.#terminate(this.#run);
-    this.#wake?.();
+    this.#wait.wake();
     return this.#stopped;
   }
 
   /** Stops the child gracefully and starts a new one at once. Settles when the new one runs. */
   restart(): Promise<void> {
+    return this.#restart('requested');
+  }
+
+  /** `restart()`, for the user or for a feature's reason, which the restart rule gets. */
+  #restart(reason: NonNullable<RunEnd['requestedFor']>): Promise<void> {
     if (this.#state === 'stopping') {
       return Promise.reject(new KeepaliveError('STOPPING', 'restart(): the monitor is stopping'));
     }
     const before = this.#run;
-    const started = new Promise<void>((resolve, reject) => this.#restartWaiters.push({ resolve, reject, before }));
+    const started = this.#restartWaiters.add(before);
     if (AT_REST.includes(this.#state)) {
       try {
         this.start();
       } catch (error) {
-        this.#settleRestarts(error as Error);
+        this.#restartWaiters.settle(error as Error);
       }
     } else if (this.#request !== 'restart') {
       this.#request = 'restart';
+      this.#requestedFor = reason;
       if (this.#run) {
         this.#state = 'restarting';
         this.#terminate(this.#run);
       }
-      this.#wake?.();
+      this.#wait.wake();
     }
     return started;
   }
@@ -276,10 +229,12 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       this.#run = run;
       const outcome = await run.ended;
       this.#run = undefined;
+      this.#features.endRun();
       for (const old of this.#lingering) if (old.drained) this.#lingering.delete(old);
       if (!run.drained) this.#lingering.add(run);
       const cause = this.#request === 'restart' ? 'restart-requested' : outcome.kind === 'spawn-failed' ? 'spawn-failed' : 'exited';
-      const decision = this.#recordEnd(outcome, cause);
+      const decision = this.#recordEnd(outcome, cause, this.#requestedFor);
+      this.#requestedFor = 'requested';
       if (this.#request === 'stop') return this.#finish('stopped', undefined, decision.spinning);
       this.#request = undefined;
       if (decision.action === 'give-up') return this.#finish('gave-up', decision.reason, decision.spinning);
@@ -287,7 +242,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       this.#status({ type: 'restarting', delay: decision.delay, reason: decision.reason });
       if (decision.delay > 0) {
         this.#state = 'waiting';
-        await this.#sleep(decision.delay);
+        await this.#wait.sleep(decision.delay);
         if (this.#request === 'stop') return this.#finish('stopped', undefined, decision.spinning);
         this.#request = undefined;
       }
@@ -296,100 +251,47 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   }
 
   #spawn(isRestart: boolean): ChildRun {
-    const o = this.#options;
-    const plan = planOutput(this.#files, {
-      silent: o.silent,
-      echoFileOutput: o.echoFileOutput,
-      timestamp: o.timestamp,
-      unmovableLogs: o.unmovableLogs,
-      fork: o.fork,
-      stdio: o.stdio,
-      listening: { stdout: this.listenerCount('stdout') > 0, stderr: this.listenerCount('stderr') > 0 },
-    });
-    const run = new ChildRun({
-      command: o.command,
-      args: o.args,
-      spawnOptions: {
-        cwd: o.cwd,
-        env: this.#env(Object.keys(plan.pipes).length > 0),
-        // Its own process group (and session), so that a stop reaches everything it started.
-        detached: true,
-        windowsHide: true,
-        ...o.spawnWith,
-      },
-      plan,
-      files: this.#files,
-      runTag: this.#runTag,
-      stop: {
-        signal: o.killSignal,
-        ttl: o.killTTL,
-        killTree: o.killTree,
-        onForce: (pids) => this.#status({ type: 'killing', pids, reason: this.#request ? 'killTTL' : 'leftovers' }),
-      },
+    const listening = { stdout: this.listenerCount('stdout') > 0, stderr: this.listenerCount('stderr') > 0 };
+    const run = new ChildRun(runSettings(this.#options, this.#files, this.#envs, this.#runTag, listening, {
+      onForce: (pids) => this.#status({ type: 'killing', pids, reason: this.#request ? 'killTTL' : 'leftovers' }),
       onStdout: (chunk) => this.emit('stdout', chunk),
       onStderr: (chunk) => this.emit('stderr', chunk),
       onMessage: (message) => this.emit('message', message),
       onError: (error) => this.#reportError(error),
-    });
+    }));
     void run.spawned.then((error) => {
       if (error) return;
       this.ctime = Date.now();
       this.#status({ type: 'started', pid: run.pid as number, run: this.times + 1 });
-      if (o.pidFile) this.#writePidFile(o.pidFile, run.pid as number);
+      this.#features.attachRun({ pid: run.pid as number });
       this.emit(isRestart ? 'restart' : 'start', this, this.data);
-      this.#settleRestarts(undefined, run);
+      this.#restartWaiters.settle(undefined, run);
     });
     return run;
   }
 
   /** Counts the end of a run, reports it, and asks the rules what comes next. */
-  #recordEnd(outcome: RunOutcome, cause: 'exited' | 'restart-requested' | 'spawn-failed'): RestartDecision {
+  #recordEnd(outcome: RunOutcome, cause: RunEnd['cause'], requestedFor: RunEnd['requestedFor']): RestartDecision {
     this.times++;
-    let status: number | undefined;
-    let uptime = 0;
     if (outcome.kind === 'spawn-failed') {
-      const error = new KeepaliveError('SPAWN_FAILED', `cannot run ${this.#options.command}: ${outcome.error.message}`, {
-        cause: outcome.error,
-      });
-      this.#status({ type: 'spawn-failed', error: outcome.error.message });
+      const { error: cause } = outcome;
+      const error = new KeepaliveError('SPAWN_FAILED', `cannot run ${this.#options.command}: ${cause.message}`, { cause });
+      this.#status({ type: 'spawn-failed', error: cause.message });
       this.#reportError(error);
-      this.#settleRestarts(error);
+      this.#restartWaiters.settle(error);
     } else {
-      const { code, signal } = outcome;
-      uptime = outcome.uptime;
-      status = code ?? 128 + signalNumber(signal ?? 'SIGKILL');
-      this.#lastExit = { code, signal, status, uptime };
-      this.#status({ type: 'exited', ...this.#lastExit });
-      this.emit('exit:code', code, signal);
+      const { kind, ...exit } = outcome;
+      this.#lastExit = exit;
+      this.#status({ type: 'exited', ...exit });
+      this.emit('exit:code', exit.code, exit.signal);
     }
-
-    const now = performance.now();
-    const decision = decideRestart(
-      { cause, uptime, status, endedAt: now, pastEnds: this.#pastEnds, spinsInARow: this.#spinsInARow },
-      this.#options,
-    );
-    if (cause !== 'restart-requested') this.#rememberEnd(now);
-    const spinning = isSpinning({ cause, uptime }, this.#options);
-    if (!spinning) this.#spinsInARow = 0;
-    else if (cause !== 'restart-requested') this.#spinsInARow++;
-    return decision;
+    const { uptime = 0, status } = outcome.kind === 'exited' ? outcome : {};
+    return this.#history.decide({ cause, requestedFor, uptime, status }, performance.now());
   }
 
-  /** Keeps what `max` needs of past ends: at most max - 1, and none older than the window. */
-  #rememberEnd(at: number): void {
-    const { max, restartWindow } = this.#options;
-    if (!Number.isFinite(max)) return;
-    this.#pastEnds.push(at);
-    if (this.#pastEnds.length > max - 1) this.#pastEnds.shift();
-    if (restartWindow === undefined) return;
-    while (this.#pastEnds.length > 0 && (this.#pastEnds[0] as number) <= at - restartWindow) this.#pastEnds.shift();
-  }
-
-  /** Ends the monitor: closes the watcher and files, removes the pid file, tells everyone. */
+  /** Ends the monitor: detaches the features (watcher, pid file, ...), closes the files, tells everyone. */
   #finish(state: 'stopped' | 'gave-up', reason: GiveUpReason | undefined, spinning: boolean): void {
-    const watcherClosed = this.#closeWatcher?.().catch((error: unknown) => this.#reportError(error as Error));
-    this.#closeWatcher = undefined;
-    if (this.#options.pidFile) this.#removePidFile(this.#options.pidFile);
+    const featuresClosed = this.#features.close((error) => this.#reportError(error));
     if (reason) this.#status({ type: 'gave-up', runs: this.times, reason });
     else this.#status({ type: 'stopped' });
     for (const run of this.#lingering) run.detach();
@@ -397,13 +299,31 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.#files.close();
     this.#state = state;
     this.#request = undefined;
-    this.#settleRestarts(new KeepaliveError('SUPERSEDED', `restart(): the monitor ${state === 'stopped' ? 'was stopped' : 'gave up'}`));
+    this.#restartWaiters.settle(new KeepaliveError('SUPERSEDED', `restart(): the monitor ${state === 'stopped' ? 'was stopped' : 'gave up'}`));
     this.emit('exit', this, spinning);
     if (state === 'stopped') this.emit('stop', this.data);
     // stop() settles once the watcher, too, is closed: nothing of the monitor is left running.
     const settleStop = this.#settleStop;
     this.#settleStop = undefined;
-    if (settleStop) void Promise.resolve(watcherClosed).then(settleStop);
+    if (settleStop) void featuresClosed.then(settleStop);
+  }
+
+  /** Makes this start's features, then opens the files; on a failure, undoes what it did and throws. */
+  #attachFeatures(): void {
+    const report = (error: Error): void => this.#reportError(error);
+    this.#features.attach({
+      options: this.#options,
+      // Overtaken by stop() or giving up: then there is nothing to restart.
+      restart: (reason) => void this.#restart(reason).catch(() => {}),
+      status: (event) => this.#status(event),
+      report,
+    }, report);
+    try {
+      this.#files.open(!this.#options.append);
+    } catch (error) {
+      void this.#features.close(report);
+      throw error;
+    }
   }
 
   #terminate(run: ChildRun): void {
@@ -413,93 +333,10 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     void run.terminate();
   }
 
-  /** Waits before a restart; stop() and restart() cut the wait short. */
-  #sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
-        this.#wake = undefined;
-        done();
-      };
-    }).finally(() => (this.#wake = undefined));
-  }
-
-  #startWatching(): void {
-    const o = this.#options;
-    const own = [o.outFile, o.errFile, o.logFile, o.pidFile].filter((file): file is string => file !== undefined);
-    this.#closeWatcher = watchFiles(
-      {
-        directories: o.watchDirectory.map((dir) => path.resolve(o.cwd, dir)),
-        ignoreDotFiles: o.watchIgnoreDotFiles,
-        ignorePatterns: o.watchIgnorePatterns,
-        ignoredPaths: own.map((file) => path.resolve(file)),
-        usePolling: o.usePolling,
-        pollingInterval: o.pollingInterval,
-      },
-      (file) => {
-        this.emit('watch:restart', { file });
-        this.restart().catch(() => {
-          // Overtaken by stop() or giving up: nothing to restart.
-        });
-      },
-      (error) => this.#reportError(new KeepaliveError('WATCH_FAILED', `watch: ${error.message}`, { cause: error })),
-    );
-  }
-
-  #env(readsPipes: boolean): Record<string, string | undefined> {
-    let env = this.#envs.get(readsPipes);
-    if (!env) {
-      env = childEnv({ ...this.#options, runTag: this.#runTag }, readsPipes);
-      this.#envs.set(readsPipes, env);
-    }
-    return env;
-  }
-
-  #missingScript(): string | undefined {
-    const o = this.#options;
-    if (!o.checkFile || o.file === undefined || !isNodeCommand(o.command)) return undefined;
-    const file = path.resolve(o.cwd, o.file);
-    try {
-      statSync(file);
-      return undefined;
-    } catch {
-      return file;
-    }
-  }
-
-  #writePidFile(file: string, pid: number): void {
-    try {
-      writePidFile(file, pid);
-    } catch (error) {
-      this.#reportError(new KeepaliveError('OUTPUT_FAILED', `pidFile ${JSON.stringify(file)}: ${(error as Error).message}`, { cause: error }));
-    }
-  }
-
-  #removePidFile(file: string): void {
-    try {
-      removePidFile(file);
-    } catch (error) {
-      this.#reportError(new KeepaliveError('OUTPUT_FAILED', `pidFile ${JSON.stringify(file)}: ${(error as Error).message}`, { cause: error }));
-    }
-  }
-
-  /** Settles pending restart() calls: all of them with an error, or those the spawn of `run` answers. */
-  #settleRestarts(error?: Error, run?: ChildRun): void {
-    const settled = this.#restartWaiters.filter((waiter) => error || waiter.before !== run);
-    this.#restartWaiters = this.#restartWaiters.filter((waiter) => !settled.includes(waiter));
-    for (const waiter of settled) {
-      if (error) waiter.reject(error);
-      else waiter.resolve();
-    }
-  }
-
   #status(event: StatusEvent): void {
-    this.#files.writeLine('logFile', `${new Date().toISOString()} keepalive: ${formatStatus(event)}\n`);
+    this.#files.writeLine('logFile', statusLine(formatStatus(event)));
     this.emit('status', event);
+    if (event.type === 'file-changed') this.emit('watch:restart', { file: event.file });
   }
 
   /** An 'error' event only when someone listens: a watchdog must never crash its host. */

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeepaliveError, resolveOptions } from '../index.js';
-import { isNodeCommand } from '../options/options.js';
+import { missingScript as scriptMissing } from '../run/missing-script.js';
 import { packageFile } from '../package-files.js';
 import type { Output } from '../daemon/commands.js';
 import { launch, StartError } from '../daemon/launch.js';
@@ -31,10 +31,8 @@ export interface DetachedStart {
  */
 export function missingScript(plan: StartPlan, cwd: string): string | undefined {
   const options = resolveOptions(plan.script, plan.options);
-  if (!options.checkFile || options.file === undefined || !isNodeCommand(options.command)) return undefined;
   // The watchdog runs in `cwd`, and the script is relative to the script's working folder.
-  const file = path.resolve(cwd, plan.options.cwd ?? '.', options.file);
-  return existsSync(file) ? undefined : file;
+  return scriptMissing({ ...options, cwd: path.resolve(cwd, plan.options.cwd ?? '.') });
 }
 
 /** `1000` → `1 s`, `1500` → `1.5 s`, `200` → `200 ms`. */

@@ -3,7 +3,7 @@ import type { MonitorOptions } from '../options/options.js';
 import { deleteApp, restartApp, stopApp } from './control.js';
 import { formatTable, listApps } from './list.js';
 import { logFiles, showLogs } from './logs.js';
-import { check, defaultLogs, homeFolder, isValidName, readRecord, recordNames, StateError, type AppRecord, type Checked } from './state.js';
+import { check, defaultLogs, homeFolder, isValidName, readRecord, recordNames, SCRIPT_SUFFIX, StateError, type AppRecord, type Checked } from './state.js';
 
 /** Where a command writes. */
 export interface Output {
@@ -16,7 +16,7 @@ const UNKNOWN = 1;
 
 /** `--name` when it is not given: the script's base name without its extension (`api` for `src/api.js`). */
 export function defaultName(target: string): string | undefined {
-  const name = path.basename(target).replace(/\.(c|m)?(js|ts)$|\.json$/i, '');
+  const name = path.basename(target).replace(SCRIPT_SUFFIX, '');
   return isValidName(name) && name !== 'all' ? name : undefined;
 }
 

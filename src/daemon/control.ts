@@ -1,9 +1,10 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { descendantsOf, groupMembers, isAlive, readProcessTable, type ProcessEntry } from '../processes/process-table.js';
+import { environValue, groupMembers, isSameProcess } from '../processes/process-table.js';
+import { RUN_TAG, send, stopProcesses } from '../processes/stop-processes.js';
 import { logFiles } from './logs.js';
 import {
-  check, defaultLogs, isSameProcess, readRecord, recordFile, StateError, tryLock, writeRecord, type AppRecord, type Checked,
+  check, defaultLogs, readRecord, recordFile, StateError, tryLock, writeRecord, type AppRecord, type Checked,
 } from './state.js';
 
 /** How often the commands look at /proc and the records while they wait. */
@@ -33,37 +34,20 @@ export async function lockName(home: string, name: string): Promise<(() => void)
   return release;
 }
 
-function send(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // Gone already (ESRCH) or not ours (EPERM): nothing more to do.
-  }
-}
-
-/** The living processes of a child's group and tree, the child itself included. */
-function groupAndTree(pid: number): ProcessEntry[] {
-  const table = readProcessTable();
-  const found = new Map<number, ProcessEntry>();
-  for (const entry of [...groupMembers(pid, table), ...descendantsOf(pid, table)]) found.set(entry.pid, entry);
-  return [...found.values()];
-}
-
 /**
- * Stops a child whose watchdog is gone: SIGTERM to its process group (it leads one) and its
- * descendants, SIGKILL to what is left after `ttl`. Checks the start time first, so that a pid
- * the system has since given to another process is never signalled.
+ * Stops a child whose watchdog is gone the way its watchdog would have: SIGTERM to its process
+ * group (it leads one), its descendants and what carries its run tag, SIGKILL to what is left
+ * after `ttl`. Checks the start time first, so that a pid the system has since given to another
+ * process is never signalled. Returns whether all of it is gone.
  */
 export async function stopOrphan(pid: number, start: string, ttl: number): Promise<boolean> {
-  if (!isSameProcess(pid, start)) return true;
-  const tracked = groupAndTree(pid);
-  const left = (): ProcessEntry[] => tracked.filter(isAlive);
-  send(-pid, 'SIGTERM');
-  for (const entry of tracked) send(entry.pid, 'SIGTERM');
-  if (await waitUntil(() => left().length === 0, ttl)) return true;
-  send(-pid, 'SIGKILL');
-  for (const entry of left()) send(entry.pid, 'SIGKILL');
-  return waitUntil(() => left().length === 0, 5000);
+  const gone = (): boolean => !isSameProcess(pid, start);
+  if (gone()) return true;
+  const runTag = environValue(pid, RUN_TAG);
+  // Not our child: there is no exit event to wait for, only /proc to look at.
+  const target = { pid, hasExited: gone, exited: new Promise(() => {}), ...(runTag && { runTag }) };
+  await stopProcesses(target, { signal: 'SIGTERM', ttl, killTree: true });
+  return gone() && groupMembers(pid).length === 0;
 }
 
 /** Marks a dead watchdog's record stopped (under the name's lock, so a start is never undone). */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
 import { lockName, stopOrphan, waitUntil } from './control.js';
 import { check, ensureHome, readRecord, StateError, type AppRecord } from './state.js';
 
@@ -67,20 +67,6 @@ export interface LaunchRequest {
 }
 
 /**
- * The last non-empty line a watchdog wrote to its log after `from` (its size when the watchdog
- * started), for a reason when the watchdog says nothing else. Without the `keepalive: ` its status
- * lines (after a time) and its error lines start with: the reason is printed after one already.
- */
-function lastLine(file: string, from: number): string | undefined {
-  try {
-    const text = readFileSync(file).subarray(from).toString('utf8');
-    return text.trimEnd().split('\n').at(-1)?.replace(/^(\d{4}-\d\d-\d\dT\S+ )?keepalive: /, '') || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * How a launch ended: the child runs; or its first run ended early and the watchdog waits to start
  * it again by its rules (`retryDelay` ms), as systemd and pm2 keep retrying a service.
  */
@@ -99,7 +85,6 @@ export async function launch(request: LaunchRequest): Promise<Launched> {
   const release = await claimName(home, name, say);
   try {
     const log = openSync(request.watchdogLog, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
-    const logStart = fstatSync(log).size;
     const env = { ...process.env, KEEPALIVE_HOME: home, [DAEMON_ENV]: name };
     const watchdog = (() => {
       try {
@@ -140,7 +125,7 @@ export async function launch(request: LaunchRequest): Promise<Launched> {
         return true;
       }
       if (ended) {
-        failure = mine?.reason ?? lastLine(request.watchdogLog, logStart) ?? 'the watchdog ended at once';
+        failure = mine?.reason ?? 'the watchdog ended at once';
         return true;
       }
       return false;

@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync, constants, fchmodSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync,
-  renameSync, unlinkSync, writeSync,
-} from 'node:fs';
+import { closeSync, constants, fchmodSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { readProcess } from '../processes/process-table.js';
+import { createExclusive, tempName, writeAtomically } from '../files/atomic-write.js';
+import { isSameProcess, startTimeOf } from '../processes/process-table.js';
 
 /**
  * The state folder of named watchdogs: one JSON record per name, written by the watchdog itself
@@ -52,15 +49,15 @@ export interface AppRecord {
   readonly updatedAt: number;
 }
 
+/** A name never ends like a script, so that `restart app.js` is caught as a mix-up. */
+export const SCRIPT_SUFFIX = /\.(c|m)?(js|ts)$|\.json$/i;
+
 /** Names are file names: letters, digits, dot, dash, underscore; no leading dot. */
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/;
 
 export function isValidName(name: string): boolean {
-  return NAME.test(name) && !SCRIPT.test(name);
+  return NAME.test(name) && !SCRIPT_SUFFIX.test(name);
 }
-
-/** A name never ends like a script, so that `restart app.js` is caught as a mix-up. */
-const SCRIPT = /\.(c|m)?(js|ts)$|\.json$/i;
 
 /** `$KEEPALIVE_HOME`, or `~/.keepalive`. */
 export function homeFolder(env: NodeJS.ProcessEnv = process.env): string {
@@ -113,42 +110,8 @@ export function defaultLogs(home: string, name: string): { out: string; err: str
   };
 }
 
-/** Creates a new file, 0600, failing if anything (a symlink included) is already at `file`. */
-function createExclusive(file: string, text: string): void {
-  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function tempName(file: string): string {
-  return `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-}
-
-/**
- * Replaces a file atomically: a fresh temp file (O_EXCL, so never through a symlink), then
- * rename(), which replaces whatever is at `file` (a symlink too) instead of writing through it.
- */
-export function writeAtomically(file: string, text: string): void {
-  const temp = tempName(file);
-  try {
-    createExclusive(temp, text);
-    renameSync(temp, file);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // Never created, or renamed already.
-    }
-    throw error;
-  }
-}
-
 export function writeRecord(home: string, record: AppRecord): void {
-  writeAtomically(recordFile(home, record.name), `${JSON.stringify(record, null, 2)}\n`);
+  writeAtomically(recordFile(home, record.name), `${JSON.stringify(record, null, 2)}\n`, 0o600);
 }
 
 function isRecord(data: unknown): data is AppRecord {
@@ -196,19 +159,6 @@ export function recordNames(home: string): string[] {
     .map((file) => file.slice(0, -'.json'.length))
     .filter(isValidName)
     .sort();
-}
-
-/** True if `pid` still runs and is the process that started at `start`. */
-export function isSameProcess(pid: number | null | undefined, start: string | null | undefined): boolean {
-  if (!pid || !start) return false;
-  const now = readProcess(pid);
-  return now !== undefined && !now.zombie && now.startTime === start;
-}
-
-/** The /proc start time of a living process; undefined if it is gone. */
-export function startTimeOf(pid: number): string | undefined {
-  const entry = readProcess(pid);
-  return entry && !entry.zombie ? entry.startTime : undefined;
 }
 
 export interface Checked {
@@ -263,7 +213,7 @@ export function tryLock(home: string, name: string): (() => void) | undefined {
   const me = { pid: process.pid, start: startTimeOf(process.pid) ?? '' };
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      createExclusive(file, JSON.stringify(me));
+      createExclusive(file, JSON.stringify(me), 0o600);
       return () => {
         const owner = readLock(file);
         if (owner?.pid === me.pid && owner.start === me.start) unlinkSync(file);

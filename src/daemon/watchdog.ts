@@ -1,6 +1,7 @@
 import type { Monitor } from '../monitor.js';
 import { formatStatus, type StatusEvent } from '../vocabulary/events.js';
-import { startTimeOf, writeRecord, type AppRecord, type RecordedStatus } from './state.js';
+import { startTimeOf } from '../processes/process-table.js';
+import { writeRecord, type AppRecord, type RecordedStatus } from './state.js';
 
 /** What a named watchdog records about itself besides what the Monitor tells it. */
 export interface RecordSettings {

@@ -1,7 +1,9 @@
-import { accessSync, closeSync, constants, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, constants, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { KeepaliveError } from '../vocabulary/errors.js';
+import { writeAtomically } from '../files/atomic-write.js';
 import { createFolderOf } from '../files/folders.js';
+import type { FeatureFactory } from './feature.js';
 
 /** Creates the pid file's folder if it is missing; throws LOG_PATH unless it can be written, before any child runs. */
 export function checkPidFileFolder(file: string): void {
@@ -15,24 +17,9 @@ export function checkPidFileFolder(file: string): void {
   }
 }
 
-/**
- * Writes `pid` atomically: a new temporary file (O_EXCL, so never through a planted link), then a
- * rename over the target, which replaces a symlink rather than following it.
- */
+/** Writes `pid` atomically, replacing a planted symlink rather than following it. */
 export function writePidFile(file: string, pid: number): void {
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-  try {
-    writeSync(fd, `${pid}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temporary, file);
-  } catch (error) {
-    unlinkSync(temporary);
-    throw error;
-  }
+  writeAtomically(file, `${pid}\n`, 0o644);
 }
 
 /** Removes the pid file; a missing one is fine. A symlink is removed, never its target. */
@@ -43,3 +30,29 @@ export function removePidFile(file: string): void {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
+
+/** `pidFile`: the child's pid, written at each start and removed when the monitor ends. */
+export const pidFileFeature: FeatureFactory = (host) => {
+  const file = host.options.pidFile;
+  if (file === undefined) return undefined;
+  checkPidFileFolder(file);
+  const failed = (error: unknown): void =>
+    host.report(new KeepaliveError('OUTPUT_FAILED', `pidFile ${JSON.stringify(file)}: ${(error as Error).message}`, { cause: error }));
+  return {
+    attachRun({ pid }) {
+      try {
+        writePidFile(file, pid);
+      } catch (error) {
+        failed(error);
+      }
+      return undefined;
+    },
+    close() {
+      try {
+        removePidFile(file);
+      } catch (error) {
+        failed(error);
+      }
+    },
+  };
+};

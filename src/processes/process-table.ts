@@ -66,10 +66,21 @@ export function groupMembers(pgid: number, table: readonly ProcessEntry[] = read
   return table.filter((entry) => entry.pgid === pgid && !entry.zombie);
 }
 
-/** True if `entry` still runs: same pid, same start time, not a zombie. */
-export function isAlive(entry: ProcessEntry): boolean {
+/** True if `entry` still runs: same pid, same start time (not a later process given its pid), not a zombie. */
+export function isAlive(entry: Pick<ProcessEntry, 'pid' | 'startTime'>): boolean {
   const now = readProcess(entry.pid);
   return now !== undefined && now.startTime === entry.startTime && !now.zombie;
+}
+
+/** `isAlive` for a pid and start time that a record may lack. */
+export function isSameProcess(pid: number | null | undefined, startTime: string | null | undefined): boolean {
+  return !!pid && !!startTime && isAlive({ pid, startTime });
+}
+
+/** The start time of a living process, to tell it later from another given its pid; undefined if it is gone. */
+export function startTimeOf(pid: number): string | undefined {
+  const entry = readProcess(pid);
+  return entry && !entry.zombie ? entry.startTime : undefined;
 }
 
 /** Above this many, listing /proc is cheaper than trying each pid. */
@@ -117,4 +128,14 @@ export function processesWithEnv(name: string, value: string, startedAfter: numb
     if (process_ && !process_.zombie) found.push(process_);
   }
   return found;
+}
+
+/** The value of one variable in a process's environment; undefined if it has none or cannot be read. */
+export function environValue(pid: number, name: string): string | undefined {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    return environ.split('\0').find((entry) => entry.startsWith(`${name}=`))?.slice(name.length + 1);
+  } catch {
+    return undefined;
+  }
 }

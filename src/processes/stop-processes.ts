@@ -37,7 +37,8 @@ export interface StopSettings {
 /** How long to wait for SIGKILLed processes to vanish before giving up on them (uninterruptible sleep). */
 const KILL_WAIT = 5000;
 
-function send(pid: number, signal: NodeJS.Signals | number): void {
+/** Sends a signal, quietly: a process that is gone, or not ours, needs nothing more. */
+export function send(pid: number, signal: NodeJS.Signals | number): void {
   try {
     process.kill(pid, signal);
   } catch {

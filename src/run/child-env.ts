@@ -34,3 +34,24 @@ export function childEnv(settings: EnvSettings, readsPipes: boolean): Record<str
   }
   return env;
 }
+
+/** The child's environment, made once per `start()` for each case: copying process.env is slow. */
+export class ChildEnvCache {
+  readonly #made = new Map<boolean, Record<string, string | undefined>>();
+
+  constructor(private readonly settings: EnvSettings) {}
+
+  get(readsPipes: boolean): Record<string, string | undefined> {
+    let env = this.#made.get(readsPipes);
+    if (!env) {
+      env = childEnv(this.settings, readsPipes);
+      this.#made.set(readsPipes, env);
+    }
+    return env;
+  }
+
+  /** Forgets what was made: the next start reads process.env again. */
+  clear(): void {
+    this.#made.clear();
+  }
+}

@@ -2,13 +2,15 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import spawn from 'cross-spawn';
+import { signalNumber } from '../options/options.js';
+import type { ExitInfo } from '../vocabulary/events.js';
 import { FileFollower } from '../output/file-follower.js';
 import type { OutputFiles, OutputName } from '../output/output-files.js';
 import { copyPipe, type OutputPlan } from '../output/output-routing.js';
 import { stopProcesses, type StopSettings, type StopTarget } from '../processes/stop-processes.js';
 
 export type RunOutcome =
-  | { readonly kind: 'exited'; readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly uptime: number }
+  | ({ readonly kind: 'exited' } & ExitInfo)
   | { readonly kind: 'spawn-failed'; readonly error: Error };
 
 export interface RunSettings {
@@ -105,7 +107,8 @@ export class ChildRun {
           .then(() => this.#drainedOrLate(closed))
           .then(() => {
             this.#finishFollowers();
-            resolve({ kind: 'exited', code, signal, uptime });
+            // The status a shell reports: the code, or 128 + the signal's number.
+            resolve({ kind: 'exited', code, signal, uptime, status: code ?? 128 + signalNumber(signal ?? 'SIGKILL') });
           });
       });
     });

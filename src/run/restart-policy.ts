@@ -1,4 +1,4 @@
-import type { GiveUpReason, RestartReason } from '../vocabulary/events.js';
+import type { FeatureRestartReason, GiveUpReason, RestartReason } from '../vocabulary/events.js';
 import type { ResolvedOptions } from '../options/options.js';
 
 /** The options the restart rule reads. */
@@ -9,8 +9,10 @@ export type RestartRules = Pick<
 
 /** What the monitor knows when a run ends. Plain data: no processes, no clocks. */
 export interface RunEnd {
-  /** Why it ended: on its own, because `restart()` asked, or because it could not be spawned. */
+  /** Why it ended: on its own, because `restart()` or a feature asked, or because it could not be spawned. */
   readonly cause: 'exited' | 'restart-requested' | 'spawn-failed';
+  /** With `restart-requested`: who asked (`requested` for `restart()`, or a feature's reason). */
+  readonly requestedFor?: 'requested' | FeatureRestartReason;
   /** How long it ran, in ms (0 for a spawn failure). */
   readonly uptime: number;
   /** Exit status: the code, or 128 + signal number; undefined for a spawn failure. */
@@ -55,7 +57,7 @@ function spinDelay(spinsBefore: number, rules: RestartRules): { delay: number; r
  */
 export function decideRestart(end: RunEnd, rules: RestartRules): RestartDecision {
   const spinning = isSpinning(end, rules);
-  if (end.cause === 'restart-requested') return { action: 'restart', delay: 0, reason: 'requested', spinning };
+  if (end.cause === 'restart-requested') return { action: 'restart', delay: 0, reason: end.requestedFor ?? 'requested', spinning };
 
   if (end.status !== undefined && rules.stopExitCodes.includes(end.status)) {
     return { action: 'give-up', reason: 'stop-exit-code', spinning };
@@ -64,4 +66,14 @@ export function decideRestart(end: RunEnd, rules: RestartRules): RestartDecision
   if (!spinning) return { action: 'restart', delay: 0, reason: 'exited', spinning };
   if (rules.spinSleepTime === undefined) return { action: 'give-up', reason: 'spinning', spinning };
   return { action: 'restart', ...spinDelay(end.spinsInARow, rules), spinning };
+}
+
+/**
+ * The past ends to keep after one at `at`: what `max` needs, at most max - 1 of them, and none
+ * older than `restartWindow`. Requested restarts are not remembered: they never count.
+ */
+export function rememberEnd(pastEnds: readonly number[], at: number, rules: Pick<RestartRules, 'max' | 'restartWindow'>): number[] {
+  if (!Number.isFinite(rules.max)) return [];
+  const since = rules.restartWindow === undefined ? -Infinity : at - rules.restartWindow;
+  return [...pastEnds, at].filter((end) => end > since).slice(-(rules.max - 1) || Infinity);
 }

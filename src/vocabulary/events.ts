@@ -18,8 +18,11 @@ export type MonitorState =
 /** Why a monitor gave up. */
 export type GiveUpReason = 'max' | 'spinning' | 'stop-exit-code' | 'script-not-found';
 
-/** Why a child is restarted. */
-export type RestartReason = 'exited' | 'spinning' | 'backoff' | 'requested';
+/** Why a feature on the run seam asks for a restart. */
+export type FeatureRestartReason = 'watch';
+
+/** Why a child is restarted: by the rules, by `restart()` (requested), or by a feature. */
+export type RestartReason = 'exited' | 'spinning' | 'backoff' | 'requested' | FeatureRestartReason;
 
 /** How a child ended: `status` is its exit code, or 128 + the signal's number, as a shell reports it. */
 export interface ExitInfo {
@@ -42,6 +45,8 @@ export type StatusEvent =
   | { readonly type: 'stopped' }
   | { readonly type: 'output-failed'; readonly file: string; readonly error: string }
   | { readonly type: 'output-recovered'; readonly file: string }
+  /** Watch mode saw a change: a restart follows. */
+  | { readonly type: 'file-changed'; readonly file: string }
   /** `reopenLogs()`: `reopened` now take all later output; the child itself holds `held` (unmovableLogs). */
   | { readonly type: 'logs-reopened'; readonly reopened: readonly string[]; readonly held: readonly string[] };
 
@@ -70,6 +75,37 @@ export interface MonitorData {
   sourceDir?: string;
 }
 
+
+/** Every event a Monitor emits, with its arguments; `M` is the Monitor (see MonitorEvents). */
+export interface MonitorEventMap<M> {
+  /** The first child of a `start()` has spawned. */
+  start: [monitor: M, data: MonitorData];
+  /** A later child has spawned. */
+  restart: [monitor: M, data: MonitorData];
+  /** A child ended; its output is already in the files. */
+  'exit:code': [code: number | null, signal: NodeJS.Signals | null];
+  /** The monitor ended: it gave up, or it was stopped. */
+  exit: [monitor: M, spinning: boolean];
+  /** `stop()` finished: the child and its group are gone and the files complete. */
+  stop: [data: MonitorData];
+  /** A chunk of the child's stdout (listeners attached before `start()`). */
+  stdout: [chunk: Buffer];
+  /** A chunk of the child's stderr (listeners attached before `start()`). */
+  stderr: [chunk: Buffer];
+  /** A message from the child over IPC (`fork: true`). */
+  message: [message: unknown];
+  /** A spawn failure, a missing script, or a failing output file. Never thrown at the host. */
+  error: [error: Error];
+  /** A lifecycle event, one per line of the `logFile`. */
+  status: [event: StatusEvent];
+  /** A watched file changed; a restart follows. */
+  'watch:restart': [info: { file: string }];
+}
+
+/** A status line as keepalive writes it: `2024-05-01T12:00:00.000Z keepalive: started pid 123 (run 1)`. */
+export function statusLine(text: string, at = new Date()): string {
+  return `${at.toISOString()} keepalive: ${text}\n`;
+}
 
 function describeExit(exit: ExitInfo): string {
   const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
@@ -112,6 +148,8 @@ export function formatStatus(event: StatusEvent): string {
       return `cannot write ${event.file}: ${event.error}; output to it is lost until it works again`;
     case 'output-recovered':
       return `writing ${event.file} again`;
+    case 'file-changed':
+      return `${event.file} changed`;
     case 'logs-reopened':
       return describeReopen(event.reopened, event.held);
   }

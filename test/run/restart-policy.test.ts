@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decideRestart, type RestartRules, type RunEnd } from '../../src/run/restart-policy.js';
+import { decideRestart, rememberEnd, type RestartRules, type RunEnd } from '../../src/run/restart-policy.js';
+import { RestartHistory } from '../../src/run/restart-history.js';
 
 const rules: RestartRules = {
   max: Infinity,
@@ -41,6 +42,7 @@ const cases: { name: string; rules?: Partial<RestartRules>; end?: Partial<RunEnd
   { name: 'backoff: a huge streak stays at the cap', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5, spinsInARow: 5000 }, expect: { delay: 1000 } },
   { name: 'backoff: a good run restarts at once whatever the streak', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5000, spinsInARow: 7 }, expect: { delay: 0, reason: 'exited' } },
   { name: 'no backoff without maxSpinSleepTime', rules: { spinSleepTime: 100 }, end: { uptime: 5, spinsInARow: 9 }, expect: { delay: 100, reason: 'spinning' } },
+  { name: 'a feature\'s restart (watch) is a requested restart with its own reason', rules: { max: 1, spinSleepTime: 5000 }, end: { cause: 'restart-requested', requestedFor: 'watch', uptime: 1 }, expect: { action: 'restart', delay: 0, reason: 'watch' } },
 ];
 
 for (const { name, rules: changes, end: endChanges, expect } of cases) {
@@ -53,3 +55,21 @@ for (const { name, rules: changes, end: endChanges, expect } of cases) {
 function pick(object: object, keys: string[]): object {
   return Object.fromEntries(keys.map((key) => [key, (object as Record<string, unknown>)[key]]));
 }
+
+test('rememberEnd keeps what max needs: at most max - 1 ends, none older than restartWindow', () => {
+  assert.deepEqual(rememberEnd([], 10, { max: Infinity, restartWindow: undefined }), []);
+  assert.deepEqual(rememberEnd([], 10, { max: 1, restartWindow: undefined }), []);
+  assert.deepEqual(rememberEnd([1, 2, 3], 10, { max: 3, restartWindow: undefined }), [3, 10]);
+  assert.deepEqual(rememberEnd([1, 50, 60], 100, { max: 10, restartWindow: 50 }), [60, 100]);
+});
+
+test('RestartHistory: requested restarts are not remembered and keep the spin streak; a good run resets it', () => {
+  const history = new RestartHistory({ ...rules, max: 2, spinSleepTime: 100, maxSpinSleepTime: 1000 });
+  const spin = { cause: 'exited', uptime: 5, status: 1 } as const;
+  assert.deepEqual(pick(history.decide(spin, 1), ['delay', 'reason']), { delay: 100, reason: 'spinning' });
+  assert.deepEqual(pick(history.decide({ ...spin, cause: 'restart-requested', requestedFor: 'watch' }, 2), ['reason']), { reason: 'watch' });
+  // The requested restart neither counted towards max nor broke the streak: this spin is the second.
+  assert.deepEqual(pick(history.decide(spin, 3), ['action', 'reason']), { action: 'give-up', reason: 'max' });
+  history.reset();
+  assert.deepEqual(pick(history.decide(spin, 4), ['action', 'delay']), { action: 'restart', delay: 100 });
+});

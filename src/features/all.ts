@@ -1,0 +1,6 @@
+import type { FeatureFactory } from './feature.js';
+import { pidFileFeature } from './pid-file.js';
+import { watchFeature } from './watch-mode.js';
+
+/** Every feature on the run seam, in the order they attach (and detach, reversed). */
+export const FEATURES: readonly FeatureFactory[] = [pidFileFeature, watchFeature];

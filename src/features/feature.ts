@@ -1,0 +1,39 @@
+import type { ResolvedOptions } from '../options/options.js';
+import type { KeepaliveError } from '../vocabulary/errors.js';
+import type { FeatureRestartReason, StatusEvent } from '../vocabulary/events.js';
+
+/**
+ * The seam where run-time features attach. A feature is made at each `start()` of a monitor,
+ * may watch each run, and is closed when the monitor stops or gives up: every listener and
+ * timer it installs is removed by what it returns, as with any listener installer.
+ */
+
+/** What a feature may do to the monitor it is attached to. */
+export interface FeatureHost {
+  readonly options: ResolvedOptions;
+  /** Asks for a graceful restart: it reaches the restart rule as requested, with this reason. */
+  restart(reason: FeatureRestartReason): void;
+  /** A line of the monitor's life (written to logFile, emitted as `status`). */
+  status(event: StatusEvent): void;
+  /** A problem of the feature's own: an `error` event, never a crash of the host. */
+  report(error: KeepaliveError): void;
+}
+
+/** One child as a feature sees it. */
+export interface RunInfo {
+  readonly pid: number;
+}
+
+/** A feature attached to one `start()`. */
+export interface Feature {
+  /** A child has spawned; returns what undoes the feature's work for it when its run ends. */
+  attachRun?(run: RunInfo): (() => void) | undefined;
+  /** The monitor ended: removes everything the feature installed. */
+  close(): void | Promise<void>;
+}
+
+/**
+ * Makes a feature for a start, or undefined when its option is off. Throws a KeepaliveError
+ * (LOG_PATH, ...) when it cannot work: `start()` then fails before any child runs.
+ */
+export type FeatureFactory = (host: FeatureHost) => Feature | undefined;

@@ -1,0 +1,45 @@
+import type { ResolvedOptions } from '../options/options.js';
+import type { OutputFiles } from '../output/output-files.js';
+import { planOutput, type StreamName } from '../output/output-routing.js';
+import type { ChildEnvCache } from './child-env.js';
+import type { RunSettings } from './child-run.js';
+
+/** What a run tells the monitor: output for listeners, IPC, errors, and pids that outlived killTTL. */
+export type RunHooks = Pick<RunSettings, 'onStdout' | 'onStderr' | 'onMessage' | 'onError'> & {
+  readonly onForce: (pids: number[]) => void;
+};
+
+/**
+ * How one child is spawned and stopped: where its output goes (decided per run, from who
+ * listens now), its environment, its own process group, and the stop's signal and grace time.
+ */
+export function runSettings(
+  o: ResolvedOptions,
+  files: OutputFiles,
+  envs: ChildEnvCache,
+  runTag: string,
+  listening: Readonly<Record<StreamName, boolean>>,
+  hooks: RunHooks,
+): RunSettings {
+  const plan = planOutput(files, { ...o, listening });
+  return {
+    command: o.command,
+    args: o.args,
+    spawnOptions: {
+      cwd: o.cwd,
+      env: envs.get(Object.keys(plan.pipes).length > 0),
+      // Its own process group (and session), so that a stop reaches everything it started.
+      detached: true,
+      windowsHide: true,
+      ...o.spawnWith,
+    },
+    plan,
+    files,
+    runTag,
+    stop: { signal: o.killSignal, ttl: o.killTTL, killTree: o.killTree, onForce: hooks.onForce },
+    onStdout: hooks.onStdout,
+    onStderr: hooks.onStderr,
+    onMessage: hooks.onMessage,
+    onError: hooks.onError,
+  };
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FeatureSet } from '../../src/features/feature-set.js';
+import type { FeatureFactory, FeatureHost } from '../../src/features/feature.js';
+import { resolveOptions } from '../../src/options/options.js';
+import { KeepaliveError } from '../../src/vocabulary/errors.js';
+
+function host(): FeatureHost & { restarts: string[] } {
+  const restarts: string[] = [];
+  return { options: resolveOptions('app.js'), restarts, restart: (reason) => restarts.push(reason), status: () => {}, report: () => {} };
+}
+
+test('the seam: features are made at attach, told of each run, undone per run, closed last made first', async () => {
+  const log: string[] = [];
+  const feature = (name: string): FeatureFactory => () => ({
+    attachRun: ({ pid }) => {
+      log.push(`${name} run ${pid}`);
+      return () => log.push(`${name} end ${pid}`);
+    },
+    close: async () => {
+      log.push(`${name} close`);
+    },
+  });
+  const off: FeatureFactory = () => undefined;
+  const set = new FeatureSet([feature('a'), off, feature('b')]);
+  set.attach(host(), assert.fail);
+  set.attachRun({ pid: 1 });
+  set.endRun();
+  set.attachRun({ pid: 2 });
+  await set.close(assert.fail);
+  assert.deepEqual(log, ['a run 1', 'b run 1', 'b end 1', 'a end 1', 'a run 2', 'b run 2', 'b end 2', 'a end 2', 'b close', 'a close']);
+});
+
+test('the seam: a feature that cannot work fails attach, and those made before it are closed', async () => {
+  const closed: string[] = [];
+  const fine: FeatureFactory = () => ({ close: () => void closed.push('fine') });
+  const broken: FeatureFactory = () => {
+    throw new KeepaliveError('LOG_PATH', 'pidFile "x": no');
+  };
+  const set = new FeatureSet([fine, broken]);
+  assert.throws(() => set.attach(host(), assert.fail), { code: 'LOG_PATH' });
+  assert.deepEqual(closed, ['fine']);
+});
+
+test('the seam: a feature asks for a restart with its own reason, and a failing close is reported, not thrown', async () => {
+  const seen = host();
+  const reported: Error[] = [];
+  const asking: FeatureFactory = (h) => {
+    h.restart('watch');
+    return {
+      close: () => {
+        throw new Error('cannot close');
+      },
+    };
+  };
+  const set = new FeatureSet([asking]);
+  set.attach(seen, assert.fail);
+  assert.deepEqual(seen.restarts, ['watch']);
+  await set.close((error) => reported.push(error));
+  assert.deepEqual(reported.map((error) => error.message), ['cannot close']);
+});
