@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fixture } from '../helpers/paths.js';
 import { runBin } from '../helpers/bin.js';
-import { isRunning } from '../helpers/processes.js';
+import { childrenOf, isRunning } from '../helpers/processes.js';
 import { statusLines } from '../helpers/statuses.js';
 
 /** `unshare` runs keepalive as PID 1 of a new PID namespace, as a container runtime does (and kills it if a timed-out test kills unshare). */
@@ -21,9 +20,9 @@ const skip = whyNoNamespace() ?? false;
 
 /** The pid, as seen from here, of the process unshare forked (keepalive, PID 1 inside). */
 function forkedBy(unsharePid: number): number {
-  const children = readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').trim().split(/\s+/);
+  const children = childrenOf(unsharePid);
   assert.equal(children.length, 1, `unshare has one child: ${children.join(' ')}`);
-  return Number(children[0]);
+  return children[0] as number;
 }
 
 test('as PID 1, SIGTERM still stops the script gracefully and exits 0', { skip }, async () => {
