@@ -6,13 +6,24 @@ export type FlagKind = 'count' | 'ms' | 'text' | 'signal' | 'codes' | 'env' | 'n
 /** The part of `keepalive help start` (and of the README's flags table) a flag is listed in. */
 export type FlagGroup = 'restarts' | 'output' | 'process' | 'named' | 'stopping' | 'watching';
 
+/** The kinds of flag whose values fit an option of type T: a switch cannot set a number. */
+export type KindFor<T> =
+  unknown extends T ? FlagKind
+  : [T] extends [boolean] ? 'bool'
+  : [T] extends [number] ? 'count' | 'ms'
+  : [T] extends [string] ? 'text'
+  : [T] extends [NodeJS.Signals | number] ? 'signal'
+  : [T] extends [readonly number[]] ? 'codes'
+  : [T] extends [string | readonly string[]] ? 'text' | 'name'
+  : 'env';
+
 /** A flag of `keepalive start`. */
-export interface FlagSpec {
+export interface FlagSpec<K extends FlagKind = FlagKind> {
   /** The flag's name, when it is not the option's (`--workingDir` sets `cwd`). */
   readonly name?: string;
   /** The one-letter form (`-m`). */
   readonly short?: string;
-  readonly kind: FlagKind;
+  readonly kind: K;
   /** What its value is called in the help (`<file>`); the kind's word when not given. */
   readonly value?: string;
   /** May be given more than once, each adding to a list. */
@@ -42,7 +53,7 @@ export interface OptionSpec<T> {
   readonly cliDefault?: T;
   /** A path: relative to a config file's folder when given in one. */
   readonly path?: true;
-  readonly flag?: FlagSpec;
+  readonly flag?: FlagSpec<KindFor<T>>;
 }
 
 /** The table's type: every option of MonitorOptions, and nothing else, must have its entry. */
