@@ -1,6 +1,6 @@
 import minimist from 'minimist';
 import { parseSignal, type MonitorOptions } from '../index.js';
-import { isValidName } from '../daemon/state.js';
+import { isValidName, SCRIPT_SUFFIX } from '../daemon/state.js';
 import { FLAGS, type Flag } from './flags.js';
 
 /** A command line that cannot be run as given: reported in one line, exit status 2. */
@@ -183,7 +183,7 @@ function parseStart(argv: readonly string[]): Command {
 }
 
 function checkName(label: string, value: string): string {
-  if (/\.(c|m)?(js|ts)$|\.json$/i.test(value)) {
+  if (SCRIPT_SUFFIX.test(value)) {
     throw new UsageError(`${label}: ${JSON.stringify(value)} is a script, not a name (did you mean keepalive start ${value}?)`);
   }
   if (!isValidName(value)) {
@@ -275,7 +275,7 @@ export function parseArgs(argv: readonly string[]): Command {
       throw new UsageError('missing command: keepalive start [options] <script>');
   }
   if (command.startsWith('-')) throw new UsageError(`unknown option ${command}${suggest(command)}; options come after "start"`);
-  const hint = /\.(c|m)?js$|\.json$/.test(command) ? ` (did you mean keepalive start ${command}?)` : '';
+  const hint = SCRIPT_SUFFIX.test(command) ? ` (did you mean keepalive start ${command}?)` : '';
   throw new UsageError(`unknown command ${JSON.stringify(command)}${hint}`);
 }
 
