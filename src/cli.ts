@@ -10,6 +10,7 @@ import { isRecordedName, missingScript, startDetached as launchDetached, startRe
 import { defaultName, detachedOptions, recordLogs, runDelete, runList, runLogs, runRestart, runStop } from './daemon/commands.js';
 import { claimName, DAEMON_ENV, StartError } from './daemon/launch.js';
 import { defaultLogs, ensureHome, homeFolder, StateError } from './daemon/state.js';
+import { resolvePaths } from './options/options.js';
 import { systemdUnit } from './daemon/unit.js';
 import { keepRecord } from './daemon/watchdog.js';
 
@@ -118,12 +119,7 @@ function unit(command: StartCommand, io: Io): number {
   if (typeof plan === 'number') return plan;
   const options = resolveOptions(plan.script, plan.options);
   const cwd = process.cwd();
-  const flags: Record<string, unknown> = { ...command.options };
-  for (const key of ['outFile', 'errFile', 'logFile', 'pidFile', 'sourceDir', 'cwd'] as const) {
-    const value = flags[key];
-    if (typeof value === 'string') flags[key] = path.resolve(cwd, value);
-  }
-  if (Array.isArray(flags.watchDirectory)) flags.watchDirectory = flags.watchDirectory.map((dir: string) => path.resolve(cwd, dir));
+  const flags = resolvePaths(command.options, cwd);
   const isPath = command.options.sourceDir === undefined && (typeof plan.script !== 'string' || path.isAbsolute(plan.script));
   const target = isPath || command.target.toLowerCase().endsWith('.json') ? path.resolve(cwd, command.target) : command.target;
   const execStart = [

@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import { runBin } from './helpers/bin.js';
 import { appFolder, fixture, root } from './helpers/paths.js';
 import { waitForFile } from './helpers/polling.js';
+import { README } from './helpers/readme.js';
 import { spawn } from 'node:child_process';
-
-const README = readFileSync(path.join(root, 'README.md'), 'utf8');
 
 /** The first fenced block of `language` after the heading `heading`, as it stands in the README. */
 function example(heading: string, language: string): string {

@@ -1,6 +1,7 @@
 import minimist from 'minimist';
 import { parseSignal, type MonitorOptions } from '../index.js';
-import { isValidName } from '../daemon/state.js';
+import { isValidName, SCRIPT_SUFFIX } from '../daemon/state.js';
+import { FLAGS, type Flag } from './flags.js';
 
 /** A command line that cannot be run as given: reported in one line, exit status 2. */
 export class UsageError extends Error {
@@ -33,57 +34,6 @@ export type Command =
   | { readonly kind: 'logs'; readonly name: string; readonly lines: number; readonly follow: boolean };
 
 export type StartCommand = Extract<Command, { kind: 'start' }>;
-
-type Kind = 'count' | 'ms' | 'text' | 'signal' | 'codes' | 'env' | 'name' | 'bool';
-
-interface Flag {
-  readonly name: string;
-  readonly short?: string;
-  readonly kind: Kind;
-  /** The MonitorOptions key it sets; undefined for the CLI's own flags. */
-  readonly option?: keyof MonitorOptions;
-  /** May be given more than once, each adding to a list. */
-  readonly repeatable?: boolean;
-}
-
-/** Every flag of `keepalive start`, with forever's names. */
-export const FLAGS: readonly Flag[] = [
-  { name: 'max', short: 'm', kind: 'count', option: 'max' },
-  { name: 'minUptime', kind: 'ms', option: 'minUptime' },
-  { name: 'spinSleepTime', kind: 'ms', option: 'spinSleepTime' },
-  { name: 'maxSpinSleepTime', kind: 'ms', option: 'maxSpinSleepTime' },
-  { name: 'restartWindow', kind: 'ms', option: 'restartWindow' },
-  { name: 'stopExitCodes', kind: 'codes', option: 'stopExitCodes', repeatable: true },
-  { name: 'outFile', short: 'o', kind: 'text', option: 'outFile' },
-  { name: 'errFile', short: 'e', kind: 'text', option: 'errFile' },
-  { name: 'logFile', short: 'l', kind: 'text', option: 'logFile' },
-  { name: 'append', kind: 'bool', option: 'append' },
-  { name: 'silent', short: 's', kind: 'bool', option: 'silent' },
-  { name: 'timestamp', short: 't', kind: 'bool', option: 'timestamp' },
-  { name: 'unmovableLogs', kind: 'bool', option: 'unmovableLogs' },
-  { name: 'command', short: 'c', kind: 'text', option: 'command' },
-  { name: 'sourceDir', kind: 'text', option: 'sourceDir' },
-  { name: 'workingDir', kind: 'text', option: 'cwd' },
-  { name: 'pidFile', kind: 'text', option: 'pidFile' },
-  { name: 'killSignal', kind: 'signal', option: 'killSignal' },
-  { name: 'killTTL', kind: 'ms', option: 'killTTL' },
-  { name: 'killTree', kind: 'bool', option: 'killTree' },
-  { name: 'env', kind: 'env', option: 'env', repeatable: true },
-  { name: 'hideEnv', kind: 'name', option: 'hideEnv', repeatable: true },
-  { name: 'fork', kind: 'bool', option: 'fork' },
-  { name: 'watch', short: 'w', kind: 'bool', option: 'watch' },
-  { name: 'watchDirectory', kind: 'text', option: 'watchDirectory', repeatable: true },
-  { name: 'watchIgnore', kind: 'text', option: 'watchIgnorePatterns', repeatable: true },
-  { name: 'watchIgnoreDotFiles', kind: 'bool', option: 'watchIgnoreDotFiles' },
-  { name: 'usePolling', kind: 'bool', option: 'usePolling' },
-  { name: 'pollingInterval', kind: 'ms', option: 'pollingInterval' },
-  { name: 'quiet', short: 'q', kind: 'bool' },
-  { name: 'daemon', short: 'd', kind: 'bool' },
-  { name: 'name', kind: 'text' },
-  { name: 'user', kind: 'text' },
-  { name: 'help', short: 'h', kind: 'bool' },
-  { name: 'version', kind: 'bool' },
-];
 
 const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -233,7 +183,7 @@ function parseStart(argv: readonly string[]): Command {
 }
 
 function checkName(label: string, value: string): string {
-  if (/\.(c|m)?(js|ts)$|\.json$/i.test(value)) {
+  if (SCRIPT_SUFFIX.test(value)) {
     throw new UsageError(`${label}: ${JSON.stringify(value)} is a script, not a name (did you mean keepalive start ${value}?)`);
   }
   if (!isValidName(value)) {
@@ -325,7 +275,7 @@ export function parseArgs(argv: readonly string[]): Command {
       throw new UsageError('missing command: keepalive start [options] <script>');
   }
   if (command.startsWith('-')) throw new UsageError(`unknown option ${command}${suggest(command)}; options come after "start"`);
-  const hint = /\.(c|m)?js$|\.json$/.test(command) ? ` (did you mean keepalive start ${command}?)` : '';
+  const hint = SCRIPT_SUFFIX.test(command) ? ` (did you mean keepalive start ${command}?)` : '';
   throw new UsageError(`unknown command ${JSON.stringify(command)}${hint}`);
 }
 

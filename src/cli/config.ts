@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KeepaliveError, resolveOptions, type MonitorOptions } from '../index.js';
-import { isNodeCommand, showValue, splitCommand } from '../options/options.js';
+import { isNodeCommand, OPTION_NAMES, OPTIONS, resolvePaths, showValue, splitCommand, type OptionSpec } from '../options/options.js';
 import type { Command } from './args.js';
 
 /** A config file that cannot be used: reported in one line, exit status 1. */
@@ -16,11 +16,16 @@ export interface StartPlan {
   readonly quiet: boolean;
 }
 
-/** The CLI retries a crashing script once a second, like the shell loop's `sleep 1`. */
-export const CLI_DEFAULTS = { minUptime: 1000, spinSleepTime: 1000 } as const satisfies MonitorOptions;
-
-/** Options whose relative paths, in a config file, are relative to the file's folder. */
-const PATH_OPTIONS = ['sourceDir', 'cwd', 'outFile', 'errFile', 'logFile', 'pidFile', 'watchDirectory'] as const;
+/**
+ * The CLI's own defaults (the options table's `cliDefault`): it retries a crashing script once a
+ * second, like the shell loop's `sleep 1`.
+ */
+export const CLI_DEFAULTS: Readonly<MonitorOptions> = Object.freeze(Object.fromEntries(
+  OPTION_NAMES.flatMap((name) => {
+    const spec: OptionSpec<unknown> = OPTIONS[name];
+    return spec.cliDefault === undefined ? [] : [[name, spec.cliDefault]];
+  }),
+));
 
 interface ConfigFile {
   readonly script: string | readonly string[];
@@ -53,12 +58,7 @@ export function loadConfig(file: string): ConfigFile {
   }
 
   const folder = path.dirname(path.resolve(file));
-  const options: Record<string, unknown> = { ...rest };
-  for (const key of PATH_OPTIONS) {
-    const value = options[key];
-    if (typeof value === 'string') options[key] = path.resolve(folder, value);
-    else if (Array.isArray(value)) options[key] = value.map((item) => (typeof item === 'string' ? path.resolve(folder, item) : item));
-  }
+  const options = resolvePaths(rest, folder);
   const relativeTo = typeof options.sourceDir === 'string' ? undefined : folder;
   const resolvedScript = typeof script === 'string' && relativeTo ? path.resolve(relativeTo, script) : (script as string | string[]);
   try {

@@ -1,4 +1,41 @@
-/** The usage text of `keepalive --help` and `keepalive help start`. */
+// The usage text of `keepalive --help` and `keepalive help start`; the flags come from the options table.
+import { flagLines, GROUP_TITLES, type FlagLine } from './flags.js';
+
+const WIDTH = 80;
+/** Where the meanings start: after two spaces and the flag. */
+const INDENT = 30;
+
+/** `text` in lines of at most `width` characters, broken between words. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line];
+}
+
+/** One flag as the terminal shows it: code without its backticks, a value's default at the end. */
+function helpLine({ forms, flag, help, default: shown }: FlagLine): string {
+  const label = `  ${forms.length > 1 ? '' : '    '}${forms.join(', ')}`;
+  const notes = [...(flag.repeatable ? ['repeatable'] : []), ...(shown === undefined || flag.kind === 'bool' ? [] : [`default ${shown}`])];
+  const text = notes.length > 0 ? `${help} (${notes.join('; ')})` : help;
+  const [first, ...rest] = wrap(text.replace(/`/g, ''), WIDTH - INDENT).map((line) => ' '.repeat(INDENT) + line);
+  const head = label.length < INDENT ? label + (first as string).slice(label.length) : `${label}\n${first as string}`;
+  return [head, ...rest].join('\n');
+}
+
+/** Every flag of start, part by part. */
+function flagsHelp(): string {
+  return flagLines()
+    .map(({ group, lines }) => [GROUP_TITLES[group], ...lines.map(helpLine)].join('\n'))
+    .join('\n\n');
+}
 
 const USAGE = 'keepalive start [options] <script | config.json> [script args...]';
 
@@ -32,69 +69,22 @@ Run "keepalive help start" for the options, signals and exit statuses.
 
 export const START_HELP = `Usage: ${USAGE}
 
-Options come before the script; everything after the script is passed to it ("--" may also
-separate them). Times are in ms, or with a unit: 500ms, 2s, 5m, 1h.
+Options come before the script; everything after the script is passed to it
+("--" may also separate them). Times are in ms, or with a unit: 500ms, 2s, 5m,
+1h.
 
-Restarts
-  -m, --max <n>               give up after n runs that ended on their own (default: never)
-      --minUptime <time>      a run shorter than this is spinning (default 1000)
-      --spinSleepTime <time>  wait before restarting a spinning script (default 1000)
-      --maxSpinSleepTime <time>
-                              back off: double the wait per spin in a row, up to this
-      --restartWindow <time>  --max counts only the exits within this window
-      --stopExitCodes <codes> exit codes that end keepalive instead of a restart: 0,143
+${flagsHelp()}
 
-Output (a stream without a file goes to keepalive's own stdout or stderr, as in the shell)
-  -o, --outFile <file>        append the script's stdout to this file
-  -e, --errFile <file>        append the script's stderr to this file
-  -l, --logFile <file>        append both, and one line per restart, to this file
-      --no-append             truncate the files once at start instead of appending
-  -s, --silent                do not show the script's output
-      --no-silent             show it on the console even when it goes to a file
-  -t, --timestamp             prefix each line of output with an ISO time
-      --unmovableLogs         the script holds its files itself: fastest, but SIGHUP cannot
-                              move them (logrotate needs copytruncate)
-  -q, --quiet                 do not print keepalive's own status lines on stderr
+Config file: "keepalive start app.json" reads a JSON object with "script",
+"args" and any library option (max, outFile, env, ...). Relative paths in it are
+relative to its folder. Options on the command line override it.
 
-Process
-  -c, --command <command>     the program that runs the script (default: this node)
-      --sourceDir <dir>       the folder the script path is relative to
-      --workingDir <dir>      the script's working directory
-      --pidFile <file>        write the script's pid here; removed when keepalive ends
-      --env <KEY=VALUE>       set a variable for the script (repeatable)
-      --hideEnv <NAME>        remove a variable from the script's environment (repeatable)
-      --fork                  open an IPC channel to the script
+Signals: SIGINT or SIGTERM stops the script and exits 0 (a second one: SIGKILL
+at once); SIGHUP reopens the log files (after logrotate renamed them); SIGUSR2
+restarts the script.
 
-Named apps
-  -d, --daemon                run detached; returns once the script runs (exit 0) or failed (1;
-                              a script that crashed at once is retried in the background)
-      --name <name>           the app's name for list, stop, restart, logs (default: the
-                              script's base name); without -d, a named foreground run
-      --user <user>           (unit only) the User= of the systemd service
-
-Stopping
-      --killSignal <signal>   the signal a stop sends first (default SIGTERM)
-      --killTTL <time>        then SIGKILL after this long (default 5000)
-      --no-killTree           signal only the script's process group, not every descendant
-
-Watching
-  -w, --watch                 restart the script when a file changes
-      --watchDirectory <dir>  what to watch (repeatable; default the script's folder)
-      --watchIgnore <glob>    ignore changes to matching files (repeatable); .foreverignore too
-      --no-watchIgnoreDotFiles
-                              also restart for files whose names start with a dot
-      --usePolling            poll instead of file system events (network mounts)
-      --pollingInterval <time>
-                              how often to poll (default 100)
-
-Config file: "keepalive start app.json" reads a JSON object with "script", "args" and any
-library option (max, outFile, env, ...). Relative paths in it are relative to its folder.
-Options on the command line override it.
-
-Signals: SIGINT or SIGTERM stops the script and exits 0 (a second one: SIGKILL at once);
-SIGHUP reopens the log files (after logrotate renamed them); SIGUSR2 restarts the script.
-
-Exit status: 0 after a requested stop; when keepalive gives up, the script's last status (its
-exit code, or 128 + signal number); 1 when it cannot start (missing script, a log file that
-cannot be written, a bad config file); 2 for a usage error.
+Exit status: 0 after a requested stop; when keepalive gives up, the script's
+last status (its exit code, or 128 + signal number); 1 when it cannot start
+(missing script, a log file that cannot be written, a bad config file); 2 for a
+usage error.
 `;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { MonitorOptions } from '../options/options.js';
+import { resolvePaths, type MonitorOptions } from '../options/options.js';
 import { deleteApp, restartApp, stopApp } from './control.js';
 import { formatTable, listApps } from './list.js';
 import { logFiles, showLogs } from './logs.js';
@@ -32,11 +32,11 @@ export function detachedOptions(options: MonitorOptions, home: string, name: str
 
 /** The log files a record lists, as absolute paths (relative ones are relative to the watchdog's folder). */
 export function recordLogs(options: MonitorOptions, cwd: string, watchdog: string | undefined): AppRecord['logs'] {
-  const absolute = (file: string | undefined): string | undefined => (file === undefined ? undefined : path.resolve(cwd, file));
+  const { outFile: out, errFile: err, logFile: log } = resolvePaths(options, cwd);
   return {
-    ...(options.outFile === undefined ? {} : { out: absolute(options.outFile) }),
-    ...(options.errFile === undefined ? {} : { err: absolute(options.errFile) }),
-    ...(options.logFile === undefined ? {} : { log: absolute(options.logFile) }),
+    ...(out === undefined ? {} : { out }),
+    ...(err === undefined ? {} : { err }),
+    ...(log === undefined ? {} : { log }),
     ...(watchdog === undefined ? {} : { watchdog }),
   };
 }

@@ -1,9 +1,10 @@
-import { check, readRecord, recordNames, StateError, type Checked, type Status } from './state.js';
+import type { AppStatus } from '../vocabulary/app-status.js';
+import { check, readRecord, recordNames, StateError, type Checked } from './state.js';
 
 /** One line of `list --json`. Pids are those of living processes only; uptime is in ms. */
 export interface ListEntry {
   readonly name: string;
-  readonly status: Status | 'unreadable';
+  readonly status: AppStatus | 'unreadable';
   readonly watchdogPid: number | null;
   readonly childPid: number | null;
   readonly uptime: number | null;

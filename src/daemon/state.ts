@@ -3,20 +3,12 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { createExclusive, tempName, writeAtomically } from '../files/atomic-write.js';
 import { isSameProcess, startTimeOf } from '../processes/process-table.js';
+import { shownStatus, type AppStatus, type RecordedStatus } from '../vocabulary/app-status.js';
 
 /**
  * The state folder of named watchdogs: one JSON record per name, written by the watchdog itself
  * on each status event. There is no daemon: the records and /proc are the whole truth.
  */
-
-/** What a watchdog says it is doing, as the Monitor's state names it. */
-export type RecordedStatus = 'starting' | 'running' | 'waiting' | 'stopping' | 'stopped' | 'gave-up';
-
-/** What `list` shows: the recorded status checked against /proc. */
-export type Status =
-  | 'starting' | 'running' | 'waiting to restart' | 'stopping' | 'gave up' | 'stopped' | 'orphaned'
-  /** The watchdog ended without stopping its child (killed), and the child is gone too. */
-  | 'watchdog died';
 
 export interface AppRecord {
   readonly name: string;
@@ -163,7 +155,7 @@ export function recordNames(home: string): string[] {
 
 export interface Checked {
   readonly record: AppRecord;
-  readonly status: Status;
+  readonly status: AppStatus;
   readonly watchdogAlive: boolean;
   readonly childAlive: boolean;
 }
@@ -172,20 +164,7 @@ export interface Checked {
 export function check(record: AppRecord): Checked {
   const watchdogAlive = isSameProcess(record.watchdogPid, record.watchdogStart);
   const childAlive = isSameProcess(record.childPid, record.childStart);
-  let status: Status;
-  if (watchdogAlive) {
-    status = ({
-      starting: 'starting', running: 'running', waiting: 'waiting to restart', stopping: 'stopping',
-      stopped: 'stopped', 'gave-up': 'gave up',
-    } as const)[record.status];
-  } else if (childAlive) {
-    status = 'orphaned';
-  } else if (record.status === 'gave-up' || record.status === 'stopped') {
-    status = record.status === 'gave-up' ? 'gave up' : 'stopped';
-  } else {
-    status = 'watchdog died';
-  }
-  return { record, status, watchdogAlive, childAlive };
+  return { record, status: shownStatus(record.status, watchdogAlive, childAlive), watchdogAlive, childAlive };
 }
 
 /** A lock file's content: whose it is. */

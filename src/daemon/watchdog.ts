@@ -1,7 +1,8 @@
 import type { Monitor } from '../monitor.js';
 import { formatStatus, type StatusEvent } from '../vocabulary/events.js';
 import { startTimeOf } from '../processes/process-table.js';
-import { writeRecord, type AppRecord, type RecordedStatus } from './state.js';
+import { recordedAfter } from '../vocabulary/app-status.js';
+import { writeRecord, type AppRecord } from './state.js';
 
 /** What a named watchdog records about itself besides what the Monitor tells it. */
 export interface RecordSettings {
@@ -17,27 +18,6 @@ export interface RecordSettings {
   readonly argvCwd: string;
   /** Where a record that cannot be written is reported (the watchdog's stderr). */
   readonly warn: (text: string) => void;
-}
-
-/** The status a record shows after a status event; undefined keeps the current one. */
-function statusAfter(event: StatusEvent, monitor: Monitor): RecordedStatus | undefined {
-  switch (event.type) {
-    case 'started':
-      return 'running';
-    case 'exited':
-    case 'spawn-failed':
-      return monitor.state === 'stopping' ? 'stopping' : 'waiting';
-    case 'restarting':
-      return event.delay > 0 ? 'waiting' : undefined;
-    case 'stopping':
-      return monitor.state === 'stopping' ? 'stopping' : undefined;
-    case 'gave-up':
-      return 'gave-up';
-    case 'stopped':
-      return 'stopped';
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -81,7 +61,7 @@ export function keepRecord(monitor: Monitor, settings: RecordSettings): () => vo
 
   const onStatus = (event: StatusEvent): void => {
     const changes: { -readonly [K in keyof AppRecord]?: AppRecord[K] } = {};
-    const status = statusAfter(event, monitor);
+    const status = recordedAfter(event, monitor.state);
     if (status) changes.status = status;
     if (event.type === 'started') {
       changes.childPid = event.pid;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FLAGS, parseArgs, UsageError } from '../../src/cli/args.js';
+import { parseArgs, UsageError } from '../../src/cli/args.js';
+import { FLAGS } from '../../src/cli/flags.js';
 import { START_HELP } from '../../src/cli/help.js';
 import { ConfigError, planStart } from '../../src/cli/config.js';
 import { main, type Io } from '../../src/cli.js';
@@ -80,9 +81,14 @@ test('short flags combine, values may follow = or stick to the letter, the last 
 test('every flag in the table is in the help text', () => {
   for (const flag of FLAGS) {
     if (flag.name === 'help' || flag.name === 'version') continue;
-    const shown = flag.kind === 'bool' && ['append', 'killTree', 'watchIgnoreDotFiles'].includes(flag.name) ? `--no-${flag.name}` : `--${flag.name}`;
+    const shown = flag.onByDefault ? `--no-${flag.name}` : `--${flag.name}`;
     assert.ok(START_HELP.includes(shown), `${shown} is missing from the help`);
   }
+});
+
+test('the help of start fits in 80 columns', () => {
+  const long = START_HELP.split('\n').filter((line) => line.length > 80);
+  assert.deepEqual(long, []);
 });
 
 test('help, version and commands', () => {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FLAGS } from '../../src/cli/args.js';
+import { FLAGS } from '../../src/cli/flags.js';
 import { fixture, root, tempDir } from '../helpers/paths.js';
 import { bin, runBin } from '../helpers/bin.js';
 import { statusLines } from '../helpers/statuses.js';

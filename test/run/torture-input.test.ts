@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { KeepaliveError, Monitor, type MonitorOptions } from '../../src/index.js';
+import { OPTION_NAMES, PATH_OPTIONS } from '../../src/options/options.js';
 import { fixture, tempDir } from '../helpers/paths.js';
 import { nextEvent } from '../helpers/events.js';
 import { recordHostFailures } from '../helpers/host-failures.js';
@@ -113,10 +114,7 @@ test('env values with newlines, "=", quotes and non-ASCII reach the child exactl
 // Random option objects: `new Monitor` either works or throws KeepaliveError INVALID_OPTION.
 
 const KEYS = [
-  'max', 'minUptime', 'spinSleepTime', 'maxSpinSleepTime', 'restartWindow', 'stopExitCodes', 'silent', 'outFile',
-  'errFile', 'logFile', 'append', 'timestamp', 'killTree', 'killSignal', 'killTTL', 'command', 'args', 'sourceDir',
-  'cwd', 'env', 'hideEnv', 'spawnWith', 'stdio', 'fork', 'pidFile', 'uid', 'id', 'checkFile', 'watch',
-  'watchDirectory', 'watchIgnoreDotFiles', 'watchIgnorePatterns', 'usePolling', 'pollingInterval',
+  ...OPTION_NAMES,
   // Not options: misspelt, inherited names, odd keys.
   'Max', 'killttl', 'constructor', '__proto__', 'toString', 'hasOwnProperty', '', ' ', 'valueOf',
 ];
@@ -211,7 +209,7 @@ test(`${STARTS} random valid option sets, started and stopped: never an uncaught
       const options = randomOptions(next) as Record<string, unknown>;
       if (typeof options !== 'object' || options === null) continue;
       // Files only inside the temporary folder, no watcher, nothing on the console.
-      for (const name of ['outFile', 'errFile', 'logFile', 'pidFile', 'cwd', 'sourceDir', 'watchDirectory']) {
+      for (const name of PATH_OPTIONS) {
         if (typeof options[name] === 'string' || Array.isArray(options[name])) options[name] = path.join(dir, `${name}-${started}`);
       }
       if (typeof options.cwd === 'string') options.cwd = dir;

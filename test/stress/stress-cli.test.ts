@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { FLAGS as ALL_FLAGS } from '../../src/cli/flags.js';
 import { fixture, tempDir } from '../helpers/paths.js';
 import { runBin } from '../helpers/bin.js';
 import { isRunning, killAtEnd } from '../helpers/processes.js';
@@ -13,11 +14,10 @@ import { between, pick, random, type Random } from '../helpers/random.js';
 const CASES = Number(process.env.KEEPALIVE_TORTURE_CLI ?? 200);
 const leftovers = killAtEnd();
 
+// Every flag of start but -d and the names, which would leave watchdogs behind in $KEEPALIVE_HOME.
 const FLAGS = [
-  '-m', '--max', '--minUptime', '--spinSleepTime', '--maxSpinSleepTime', '--restartWindow', '--stopExitCodes', '-o', '-e', '-l',
-  '--append', '--no-append', '-s', '--silent', '-t', '-c', '--command', '--sourceDir', '--workingDir', '--pidFile', '--killSignal',
-  '--killTTL', '--killTree', '--no-killTree', '--env', '--hideEnv', '--fork', '--watchIgnore', '--usePolling',
-  '--pollingInterval', '-q', '--quiet', '-h', '--help', '--version', '--', '-', '--nope', '--constructor', '--__proto__', '-xyz',
+  ...ALL_FLAGS.filter((flag) => flag.group !== 'named').flatMap((flag) => [`--${flag.name}`, ...(flag.short ? [`-${flag.short}`] : []), ...(flag.kind === 'bool' ? [`--no-${flag.name}`] : [])]),
+  '--', '-', '--nope', '--constructor', '--__proto__', '-xyz',
 ];
 const VALUES = ['1', '0', '-1', '3', '2s', '1.5s', '10ms', 'abc', '', 'SIGTERM', 'kill', '9', '0,143', 'A=1', '=x', 'x=', 'ünï', '$(id)', '1h', 'NaN'];
 

@@ -1,0 +1,174 @@
+import type { OptionTable, ResolvedValue } from './spec.js';
+import {
+  count, environment, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings, stdioSetting, text,
+  textList, textOrList,
+} from './values.js';
+
+/**
+ * Every option of MonitorOptions, once: how it is checked, its default, whether it is a path,
+ * its CLI flag and help line. Validation (resolve.ts), the known option names, the config
+ * file's path keys, the CLI's flags and `keepalive help start` are all made from this table; a
+ * test checks the README's options and flags tables against it. Leaving an option out (or
+ * adding one that MonitorOptions lacks) does not compile. The order is the order of the docs.
+ */
+export const OPTIONS = {
+  max: {
+    check: count, default: Infinity,
+    flag: { short: 'm', kind: 'count', group: 'restarts', help: 'give up after n runs that ended on their own', default: 'never' },
+  },
+  minUptime: {
+    check: milliseconds, default: 0, cliDefault: 1000,
+    flag: { kind: 'ms', group: 'restarts', help: 'a run shorter than this is spinning' },
+  },
+  spinSleepTime: {
+    check: milliseconds, cliDefault: 1000,
+    flag: { kind: 'ms', group: 'restarts', help: 'wait before restarting a spinning script' },
+  },
+  maxSpinSleepTime: {
+    check: milliseconds,
+    flag: { kind: 'ms', group: 'restarts', help: 'back off: double the wait per spin in a row, up to this' },
+  },
+  restartWindow: {
+    check: positiveMilliseconds,
+    flag: { kind: 'ms', group: 'restarts', help: '`--max` counts only the exits within this window' },
+  },
+  stopExitCodes: {
+    check: exitCodes, default: [],
+    flag: {
+      kind: 'codes', repeatable: true, group: 'restarts',
+      help: 'exit statuses that end keepalive instead of a restart: `0,143`',
+    },
+  },
+
+  outFile: {
+    check: text, path: true,
+    flag: { short: 'o', kind: 'text', value: 'file', group: 'output', help: "append the script's stdout to this file" },
+  },
+  errFile: {
+    check: text, path: true,
+    flag: { short: 'e', kind: 'text', value: 'file', group: 'output', help: "append the script's stderr to this file" },
+  },
+  logFile: {
+    check: text, path: true,
+    flag: {
+      short: 'l', kind: 'text', value: 'file', group: 'output', help: 'append both, and one line per lifecycle event, to this file',
+    },
+  },
+  append: {
+    check: flag, default: true,
+    flag: { kind: 'bool', group: 'output', help: 'truncate the files once at start instead of appending', default: 'append' },
+  },
+  silent: {
+    check: flag, default: false,
+    flag: {
+      short: 's', kind: 'bool', group: 'output', help: "do not show the script's output",
+      negated: { help: 'show it on the console even when it goes to a file', default: 'a stream with a file goes only there' },
+    },
+  },
+  echoFileOutput: { check: flag, default: true },
+  timestamp: {
+    check: flag, default: false,
+    flag: { short: 't', kind: 'bool', group: 'output', help: 'prefix each line of output with an ISO time' },
+  },
+  unmovableLogs: {
+    check: flag, default: false,
+    flag: {
+      kind: 'bool', group: 'output',
+      help: 'the script holds its files itself: fastest, but SIGHUP cannot move them (logrotate needs `copytruncate`)',
+    },
+  },
+
+  command: {
+    check: text, computed: '`process.execPath`',
+    flag: {
+      short: 'c', kind: 'text', value: 'command', group: 'process', default: 'this node',
+      help: 'the program that runs the script; may carry flags: `-c "node --expose-gc"`',
+    },
+  },
+  args: { check: textList, default: [] },
+  sourceDir: {
+    check: text, path: true,
+    flag: { kind: 'text', value: 'dir', group: 'process', help: 'the folder the script path is relative to' },
+  },
+  cwd: {
+    check: text, path: true, computed: '`process.cwd()`',
+    flag: {
+      name: 'workingDir', kind: 'text', value: 'dir', group: 'process', help: "the script's working directory", default: "keepalive's",
+    },
+  },
+  pidFile: {
+    check: text, path: true,
+    flag: {
+      kind: 'text', value: 'file', group: 'process', help: "write the script's pid here at each start; removed when keepalive ends",
+    },
+  },
+  env: {
+    check: environment, default: {},
+    flag: { kind: 'env', repeatable: true, group: 'process', help: 'set a variable for the script' },
+  },
+  hideEnv: {
+    check: textList, default: [],
+    flag: { kind: 'name', repeatable: true, group: 'process', help: "remove a variable from the script's environment" },
+  },
+  fork: {
+    check: flag, default: false,
+    flag: { kind: 'bool', group: 'process', help: 'open an IPC channel to the script' },
+  },
+  spawnWith: { check: spawnSettings, default: {} },
+  stdio: { check: stdioSetting },
+  uid: { check: text, computed: 'a random string' },
+  id: { check: text },
+  checkFile: { check: flag, default: true },
+
+  killSignal: {
+    check: parseSignal, default: 'SIGTERM',
+    flag: { kind: 'signal', group: 'stopping', help: 'the signal a stop sends first: `SIGINT`, `int`, `2`' },
+  },
+  killTTL: {
+    check: milliseconds, default: 5000,
+    flag: { kind: 'ms', group: 'stopping', help: 'then SIGKILL to what is left after this long' },
+  },
+  killTree: {
+    check: flag, default: true,
+    flag: { kind: 'bool', group: 'stopping', help: "signal only the script's process group, not every descendant", default: 'tree' },
+  },
+
+  watch: {
+    check: flag, default: false,
+    flag: { short: 'w', kind: 'bool', group: 'watching', help: 'restart the script when a watched file changes' },
+  },
+  watchDirectory: {
+    check: textOrList, path: true, computed: "the script's folder",
+    flag: { kind: 'text', value: 'dir', repeatable: true, group: 'watching', help: 'what to watch' },
+  },
+  watchIgnorePatterns: {
+    check: textList, default: [],
+    flag: {
+      name: 'watchIgnore', kind: 'text', value: 'glob', repeatable: true, group: 'watching',
+      help: 'ignore changes to matching files; `.foreverignore` files too',
+    },
+  },
+  watchIgnoreDotFiles: {
+    check: flag, default: true,
+    flag: { kind: 'bool', group: 'watching', help: 'also restart for files whose names start with a dot', default: 'dot files ignored' },
+  },
+  usePolling: {
+    check: flag, default: false,
+    flag: { kind: 'bool', group: 'watching', help: 'poll instead of file system events (network mounts)' },
+  },
+  pollingInterval: {
+    check: milliseconds, default: 100,
+    flag: { kind: 'ms', group: 'watching', help: 'how often to poll' },
+  },
+} satisfies OptionTable;
+
+export type OptionName = keyof typeof OPTIONS;
+
+/** Every option name, in the table's order. */
+export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
+
+/** The options after validation, with every default filled in and every array copied. */
+export type ResolvedOptions = { readonly [K in OptionName]: ResolvedValue<(typeof OPTIONS)[K]> } & {
+  /** The script as given (after `sourceDir`), or undefined when `script` was an array. */
+  readonly file: string | undefined;
+};

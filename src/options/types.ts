@@ -1,0 +1,123 @@
+import type { SpawnOptions, StdioOptions } from 'node:child_process';
+
+/** Spawn settings that may be passed through `spawnWith`; the others have options of their own. */
+export type SpawnWithOptions = Pick<
+  SpawnOptions,
+  'uid' | 'gid' | 'argv0' | 'windowsHide' | 'windowsVerbatimArguments' | 'serialization'
+>;
+
+/** Environment values; numbers and booleans are turned into strings, `undefined` removes a variable. */
+export type EnvValue = string | number | boolean | undefined;
+
+/**
+ * Everything a `Monitor` can be told. Names and meanings follow forever-monitor 3.x; the
+ * differences are listed in the README. Times are in milliseconds.
+ *
+ * Each option is documented here once: the README's options table is these comments (a test
+ * checks it), and src/options/table.ts holds how each one is checked, its default and its flag.
+ */
+export interface MonitorOptions {
+  /** Give up after this many runs that ended on their own (`restart()` does not count). @default Infinity */
+  max?: number;
+  /** A run shorter than this is "spinning". @default 0 (never spinning) */
+  minUptime?: number;
+  /**
+   * Wait this long before restarting a spinning child; `0` restarts at once. When unset, a spinning
+   * child is not restarted at all (forever's rule). @default undefined
+   */
+  spinSleepTime?: number;
+  /**
+   * Backoff cap: each consecutive spinning exit doubles the wait from `spinSleepTime` up to this;
+   * a run that lasts `minUptime` resets it. Needs `spinSleepTime` > 0. @default undefined (no backoff)
+   */
+  maxSpinSleepTime?: number;
+  /** When set, `max` counts only the exits inside the last `restartWindow` ms. @default undefined */
+  restartWindow?: number;
+  /**
+   * Exit statuses that end the monitor instead of a restart. A signal death counts as
+   * 128 + the signal's number, as shells report it (143 for SIGTERM). @default []
+   */
+  stopExitCodes?: readonly number[];
+
+  /** Append the child's stdout to this file; missing folders are created. @default undefined */
+  outFile?: string;
+  /** Append the child's stderr to this file; missing folders are created. @default undefined */
+  errFile?: string;
+  /** Append both streams, and one line per lifecycle event, to this file. @default undefined */
+  logFile?: string;
+  /** Append to the log files; `false` truncates them once, at `start()`. @default true */
+  append?: boolean;
+  /** Do not echo the child's output to this process's stdout and stderr. @default false */
+  silent?: boolean;
+  /**
+   * Echo a stream that goes to a file to the console too. `false`: a stream with a file goes
+   * only there, and one without a file still goes to the console, as with a shell redirect (the
+   * CLI's default). @default true
+   */
+  echoFileOutput?: boolean;
+  /** Prefix every line of output with an ISO-8601 time. @default false */
+  timestamp?: boolean;
+  /**
+   * Hand a stream's own log file to the child itself, as a shell redirect does: the fastest way,
+   * and output goes on if the watchdog dies. What it gives up: the file cannot be moved. A reopen
+   * (`reopenLogs()`, SIGHUP after logrotate) cannot reach the child until it restarts, so
+   * rotation needs `copytruncate`. Without it, keepalive writes every file itself. @default false
+   */
+  unmovableLogs?: boolean;
+
+  /** The program that runs a string script; may carry flags (`'node --expose-gc'`). @default process.execPath */
+  command?: string;
+  /** Arguments after the script. Never changed by keepalive. @default [] */
+  args?: readonly string[];
+  /** A folder the script path is relative to. @default undefined */
+  sourceDir?: string;
+  /** The child's working directory. @default process.cwd() */
+  cwd?: string;
+  /**
+   * Write the child's pid here, atomically, at each start; removed at the final exit. Missing
+   * folders are created. @default undefined
+   */
+  pidFile?: string;
+  /** Variables set over `process.env` for the child (`undefined` removes one). @default {} */
+  env?: Readonly<Record<string, EnvValue>>;
+  /** Names of variables removed from the child's environment (secrets). @default [] */
+  hideEnv?: readonly string[];
+  /** Open an IPC channel so that `send()` and the `message` event work. @default false */
+  fork?: boolean;
+  /**
+   * More settings for `child_process.spawn`: `uid`, `gid`, `argv0`, `serialization`,
+   * `windowsHide`, `windowsVerbatimArguments`. @default {}
+   */
+  spawnWith?: SpawnWithOptions;
+  /** The child's stdio, replacing keepalive's own choice. @default undefined */
+  stdio?: StdioOptions;
+  /** An identifier for this monitor, shown in `data`. @default a random string */
+  uid?: string;
+  /** Another identifier, shown in `data` as given. @default undefined */
+  id?: string;
+  /** Check that a node script exists before the first start. @default true */
+  checkFile?: boolean;
+
+  /** The signal a stop sends first. @default 'SIGTERM' */
+  killSignal?: NodeJS.Signals | number;
+  /** How long a stop waits after `killSignal` before it sends SIGKILL. @default 5000 */
+  killTTL?: number;
+  /** Stop every descendant of the child too, not only its process group. @default true */
+  killTree?: boolean;
+
+  /** Restart the child when a watched file changes. @default false */
+  watch?: boolean;
+  /** What to watch: a path, or an array of paths. @default the script's folder */
+  watchDirectory?: string | readonly string[];
+  /**
+   * Globs of files whose changes are ignored, relative to the watched folder; `.foreverignore`
+   * files are read too. @default []
+   */
+  watchIgnorePatterns?: readonly string[];
+  /** Ignore files whose names start with a dot. @default true */
+  watchIgnoreDotFiles?: boolean;
+  /** Poll for changes instead of using file system events (network mounts). @default false */
+  usePolling?: boolean;
+  /** How often to poll, with `usePolling`. @default 100 */
+  pollingInterval?: number;
+}
