@@ -91,20 +91,17 @@ test('--unmovableLogs: SIGHUP says plainly that the script keeps the old file un
 });
 
 test('-e alone keeps stderr in its file and shows stdout on the console; -o alone the other way round', async () => {
-  const dir = tempDir();
-  const err = path.join(dir, 'err.log');
-  const errOnly = runBin(['start', '-q', '-m', '1', '-e', err, fixture('say-both.js'), 'to stdout', 'to stderr']);
-  assert.deepEqual(await errOnly.exited, { code: 0, signal: null });
-  assert.equal(errOnly.stdout(), 'to stdout\n');
-  assert.equal(errOnly.stderr(), '');
-  assert.equal(readFileSync(err, 'utf8'), 'to stderr\n');
-
-  const out = path.join(dir, 'out.log');
-  const outOnly = runBin(['start', '-q', '-m', '1', '-o', out, fixture('say-both.js'), 'to stdout', 'to stderr']);
-  assert.deepEqual(await outOnly.exited, { code: 0, signal: null });
-  assert.equal(outOnly.stdout(), '');
-  assert.equal(outOnly.stderr(), 'to stderr\n');
-  assert.equal(readFileSync(out, 'utf8'), 'to stdout\n');
+  const cases = [
+    { flag: '-e', filed: 'to stderr', console: { stdout: 'to stdout\n', stderr: '' } },
+    { flag: '-o', filed: 'to stdout', console: { stdout: '', stderr: 'to stderr\n' } },
+  ];
+  for (const { flag, filed, console } of cases) {
+    const file = path.join(tempDir(), 'a.log');
+    const run = runBin(['start', '-q', '-m', '1', flag, file, fixture('say-both.js'), 'to stdout', 'to stderr']);
+    assert.deepEqual(await run.exited, { code: 0, signal: null });
+    assert.deepEqual({ stdout: run.stdout(), stderr: run.stderr() }, console, flag);
+    assert.equal(readFileSync(file, 'utf8'), `${filed}\n`, flag);
+  }
 });
 
 test('a stop while waiting to restart a spinning script ends at once with 0', async () => {
