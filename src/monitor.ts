@@ -16,16 +16,8 @@ import type { RestartDecision, RunEnd } from './run/restart-policy.js';
 import { RestartWaiters } from './run/restart-waiters.js';
 import { WakeableSleep } from './run/wakeable-sleep.js';
 import { KeepaliveError } from './vocabulary/errors.js';
-import {
-  formatStatus,
-  statusLine,
-  type ExitInfo,
-  type GiveUpReason,
-  type MonitorData,
-  type MonitorEventMap,
-  type MonitorState,
-  type StatusEvent,
-} from './vocabulary/events.js';
+import { formatStatus, statusLine, type ExitInfo, type GiveUpReason, type MonitorData } from './vocabulary/events.js';
+import type { MonitorEventMap, MonitorState, StatusEvent } from './vocabulary/events.js';
 
 /** Every event a Monitor emits, with its arguments. */
 export type MonitorEvents = MonitorEventMap<Monitor>;
@@ -211,13 +203,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
    * Throws LOG_PATH, keeping the old files, if one cannot be opened.
    */
   reopenLogs(): Extract<StatusEvent, { type: 'logs-reopened' }> {
-    const reopened = this.#files.reopen();
-    const held = this.#run?.hasExited() === false ? this.#run.heldFiles : [];
-    const event = {
-      type: 'logs-reopened',
-      reopened: reopened.map((name) => this.#files.path(name) as string),
-      held: held.map((name) => this.#files.path(name) as string),
-    } as const;
+    const event = this.#files.reopen(this.#run?.hasExited() === false ? this.#run.heldFiles : []);
     this.#status(event);
     return event;
   }

@@ -48,11 +48,14 @@ export class OutputFiles {
     opened.forEach((fd, name) => this.#fds.set(name, fd));
   }
 
-  /** Opens the files again by name (after logrotate moved them), then closes the old ones. Returns their names. */
-  reopen(): OutputName[] {
-    if (this.#fds.size === 0) return [];
-    this.open(false);
-    return [...this.#fds.keys()];
+  /**
+   * Opens the files again by name (after logrotate moved them), then closes the old ones. Says
+   * which, by path; `held` are those the child holds itself, which do not move with it.
+   */
+  reopen(held: readonly OutputName[]): Extract<StatusEvent, { type: 'logs-reopened' }> {
+    if (this.#fds.size > 0) this.open(false);
+    const paths = (names: readonly OutputName[]): string[] => names.map((name) => this.#paths[name] as string);
+    return { type: 'logs-reopened', reopened: paths([...this.#fds.keys()]), held: paths(held) };
   }
 
   close(): void {
