@@ -6,7 +6,8 @@ import { statusLine } from './vocabulary/events.js';
 import { parseArgs, toFlags, UsageError, type Command, type StartCommand } from './cli/args.js';
 import { ConfigError, planStart, type StartPlan } from './cli/config.js';
 import { GENERAL_HELP, START_HELP } from './cli/help.js';
-import { isRecordedName, missingScript, startDetached as launchDetached, startRecorded } from './cli/detach.js';
+import { isRecordedName, startDetached as launchDetached, startRecorded } from './cli/detach.js';
+import { missingScript as scriptMissing } from './run/missing-script.js';
 import { defaultName, detachedOptions, recordLogs, runDelete, runList, runLogs, runRestart, runStop } from './daemon/commands.js';
 import { claimName, DAEMON_ENV, StartError } from './daemon/launch.js';
 import { defaultLogs, ensureHome, homeFolder, StateError } from './daemon/state.js';
@@ -158,7 +159,7 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
   }
 
   // One line for a mistyped script, and it never replaces the record of a name.
-  const missing = detached === undefined ? missingScript(plan, process.cwd()) : undefined;
+  const missing = detached === undefined ? scriptMissing(monitor.options) : undefined;
   if (missing !== undefined) {
     io.err(`keepalive: script not found: ${missing}\n`);
     return EXIT.startFailed;

@@ -24,17 +24,6 @@ export interface DetachedStart {
   readonly cwd: string;
 }
 
-/**
- * The node script a plan runs, as an absolute path, if it does not exist (the Monitor's own
- * check, made before anything is recorded). Undefined for a script that exists, or for another
- * program, whose arguments are its own business.
- */
-export function missingScript(plan: StartPlan, cwd: string): string | undefined {
-  const options = resolveOptions(plan.script, plan.options);
-  // The watchdog runs in `cwd`, and the script is relative to the script's working folder.
-  return scriptMissing({ ...options, cwd: path.resolve(cwd, plan.options.cwd ?? '.') });
-}
-
 /** `1000` → `1 s`, `1500` → `1.5 s`, `200` → `200 ms`. */
 function formatDelay(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
@@ -58,14 +47,15 @@ function hasRecord(home: string, name: string): boolean {
 export async function startDetached(start: DetachedStart, io: Output): Promise<number> {
   const { name, plan, cwd } = start;
   const home = homeFolder();
-  const missing = missingScript(plan, cwd);
+  const options = resolveOptions(plan.script, plan.options);
+  // Checked before anything is recorded. The watchdog runs in `cwd`, the script from its working folder.
+  const missing = scriptMissing({ ...options, cwd: path.resolve(cwd, plan.options.cwd ?? '.') });
   if (missing !== undefined) {
     const target = path.basename(missing);
     const hint = target === name && hasRecord(home, name) ? ` (to start the recorded app ${name}: keepalive start ${name})` : '';
     io.err(`keepalive: script not found: ${missing}${hint}\n`);
     return 1;
   }
-  const options = resolveOptions(plan.script, plan.options);
   try {
     ensureHome(home);
     const launched = await launch({

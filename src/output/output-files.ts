@@ -54,7 +54,8 @@ export class OutputFiles {
    */
   reopen(held: readonly OutputName[]): Extract<StatusEvent, { type: 'logs-reopened' }> {
     if (this.#fds.size > 0) this.open(false);
-    const paths = (names: readonly OutputName[]): string[] => names.map((name) => this.#paths[name] as string);
+    // One path once, when two names share it.
+    const paths = (names: readonly OutputName[]): string[] => [...new Set(names.map((name) => this.#paths[name] as string))];
     return { type: 'logs-reopened', reopened: paths([...this.#fds.keys()]), held: paths(held) };
   }
 

@@ -1,6 +1,7 @@
 import type { StdioOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { LineStamper } from './line-stamper.js';
+import type { ResolvedOptions } from '../options/options.js';
 import type { OutputFiles, OutputName } from './output-files.js';
 
 export type StreamName = 'stdout' | 'stderr';
@@ -29,18 +30,11 @@ export interface OutputPlan {
   readonly held: readonly OutputName[];
 }
 
-export interface RoutingSettings {
-  readonly silent: boolean;
-  /** Whether a stream that goes to a file is echoed too. */
-  readonly echoFileOutput: boolean;
-  readonly timestamp: boolean;
-  /** Hand a stream's one file to the child itself (see MonitorOptions.unmovableLogs). */
-  readonly unmovableLogs: boolean;
-  readonly fork: boolean;
-  readonly stdio: StdioOptions | undefined;
-  /** Whether someone listens to the monitor's `stdout` / `stderr` events. */
-  readonly listening: Readonly<Record<StreamName, boolean>>;
-}
+/** The options that decide where output goes (their meanings are in MonitorOptions). */
+export type RoutingSettings = Pick<ResolvedOptions, 'silent' | 'echoFileOutput' | 'timestamp' | 'unmovableLogs' | 'fork' | 'stdio'>;
+
+/** Whether someone listens to the monitor's `stdout` / `stderr` events. */
+export type Listening = Readonly<Record<StreamName, boolean>>;
 
 /** Echo targets that failed (a closed pipe, as in `keepalive start app | head -1`): echo to them stops. */
 const brokenEchoes = new WeakSet<Writable>();
@@ -70,13 +64,13 @@ const STREAMS = [
  * going to one file of its own gets that file's descriptor, as with a shell redirect: output goes
  * at the disk's speed and survives the watchdog, and an echo to the console follows the file.
  */
-export function planOutput(files: OutputFiles, settings: RoutingSettings): OutputPlan {
+export function planOutput(files: OutputFiles, settings: RoutingSettings, listening: Listening): OutputPlan {
   const pipes: Partial<Record<StreamName, PipeRoute>> = {};
   const follows: FollowRoute[] = [];
   const held: OutputName[] = [];
   const stdio: (string | number)[] = ['ignore', 'ignore', 'ignore'];
   for (const stream of STREAMS) {
-    const route = routeOf(stream, files, settings);
+    const route = routeOf(stream, files, settings, listening);
     const [only, ...more] = route.files;
     const plain = !route.emit && !route.timestamp;
     // Followed: the stream's own file. A logFile holds both streams, so its echo needs the pipe.
@@ -92,27 +86,27 @@ export function planOutput(files: OutputFiles, settings: RoutingSettings): Outpu
       pipes[stream.name] = route;
     }
   }
-  if (settings.stdio !== undefined) return customPlan(settings, pipes, files);
+  if (settings.stdio !== undefined) return customPlan(settings, listening, pipes, files);
   if (settings.fork) stdio.push('ipc');
   return { stdio: stdio as StdioOptions, pipes, follows, held };
 }
 
 /** Where one stream goes when it is read from a pipe: its files, the console, the listeners. */
-function routeOf(stream: (typeof STREAMS)[number], files: OutputFiles, settings: RoutingSettings): PipeRoute {
+function routeOf(stream: (typeof STREAMS)[number], files: OutputFiles, settings: RoutingSettings, listening: Listening): PipeRoute {
   const targets = ([stream.file, 'logFile'] as const).filter((name) => files.has(name));
   const echoed = !settings.silent && (settings.echoFileOutput || targets.length === 0);
-  return { files: targets, echo: echoed ? stream.echo() : undefined, emit: settings.listening[stream.name], timestamp: settings.timestamp };
+  return { files: targets, echo: echoed ? stream.echo() : undefined, emit: listening[stream.name], timestamp: settings.timestamp };
 }
 
 /** The caller chose the stdio: keepalive only routes what it was given as pipes. */
-function customPlan(settings: RoutingSettings, planned: Partial<Record<StreamName, PipeRoute>>, files: OutputFiles): OutputPlan {
+function customPlan(settings: RoutingSettings, listening: Listening, planned: Partial<Record<StreamName, PipeRoute>>, files: OutputFiles): OutputPlan {
   const given = settings.stdio as StdioOptions;
   const stdio = typeof given === 'string' ? [given, given, given] : [...given];
   if (settings.fork && !stdio.includes('ipc')) stdio.push('ipc');
   const pipes: Partial<Record<StreamName, PipeRoute>> = {};
   for (const stream of STREAMS) {
     if (stdio[stream.index] !== 'pipe' && stdio[stream.index] !== 'overlapped') continue;
-    pipes[stream.name] = planned[stream.name] ?? routeOf(stream, files, settings);
+    pipes[stream.name] = planned[stream.name] ?? routeOf(stream, files, settings, listening);
   }
   return { stdio: stdio as StdioOptions, pipes, follows: [], held: [] };
 }

@@ -75,5 +75,6 @@ export function decideRestart(end: RunEnd, rules: RestartRules): RestartDecision
 export function rememberEnd(pastEnds: readonly number[], at: number, rules: Pick<RestartRules, 'max' | 'restartWindow'>): number[] {
   if (!Number.isFinite(rules.max)) return [];
   const since = rules.restartWindow === undefined ? -Infinity : at - rules.restartWindow;
-  return [...pastEnds, at].filter((end) => end > since).slice(-(rules.max - 1) || Infinity);
+  const recent = [...pastEnds, at].filter((end) => end > since);
+  return recent.slice(Math.max(0, recent.length - (rules.max - 1)));
 }

@@ -1,6 +1,6 @@
 import type { ResolvedOptions } from '../options/options.js';
 import type { OutputFiles } from '../output/output-files.js';
-import { planOutput, type StreamName } from '../output/output-routing.js';
+import { planOutput, type Listening } from '../output/output-routing.js';
 import type { ChildEnvCache } from './child-env.js';
 import type { RunSettings } from './child-run.js';
 
@@ -18,10 +18,10 @@ export function runSettings(
   files: OutputFiles,
   envs: ChildEnvCache,
   runTag: string,
-  listening: Readonly<Record<StreamName, boolean>>,
+  listening: Listening,
   hooks: RunHooks,
 ): RunSettings {
-  const plan = planOutput(files, { ...o, listening });
+  const plan = planOutput(files, o, listening);
   return {
     command: o.command,
     args: o.args,
