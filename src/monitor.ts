@@ -16,7 +16,7 @@ import type { RestartDecision, RunEnd } from './run/restart-policy.js';
 import { RestartWaiters } from './run/restart-waiters.js';
 import { WakeableSleep } from './run/wakeable-sleep.js';
 import { KeepaliveError } from './vocabulary/errors.js';
-import { formatStatus, statusLine, type ExitInfo, type GiveUpReason, type MonitorData } from './vocabulary/events.js';
+import { formatStatus, statusLine, type ExitInfo, type FailureReason, type GiveUpReason, type MonitorData } from './vocabulary/events.js';
 import type { MonitorEventMap, MonitorState, StatusEvent } from './vocabulary/events.js';
 
 /** Every event a Monitor emits, with its arguments. */
@@ -44,6 +44,8 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   /** What the user (or a feature, for its reason) asked for while a child runs or a restart waits. */
   #request: 'stop' | 'restart' | undefined;
   #requestedFor: NonNullable<RunEnd['requestedFor']> = 'requested';
+  /** Set when a feature found the running child failing and the watchdog is stopping it. */
+  #failedFor: FailureReason | undefined;
   /** The features of this start: pid file, watch, ... */
   readonly #features = new FeatureSet();
   readonly #wait = new WakeableSleep();
@@ -219,8 +221,9 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       for (const old of this.#lingering) if (old.drained) this.#lingering.delete(old);
       if (!run.drained) this.#lingering.add(run);
       const cause = this.#request === 'restart' ? 'restart-requested' : outcome.kind === 'spawn-failed' ? 'spawn-failed' : 'exited';
-      const decision = this.#recordEnd(outcome, cause, this.#requestedFor);
+      const decision = this.#recordEnd(outcome, { cause, requestedFor: this.#requestedFor, failedFor: this.#failedFor });
       this.#requestedFor = 'requested';
+      this.#failedFor = undefined;
       if (this.#request === 'stop') return this.#finish('stopped', undefined, decision.spinning);
       this.#request = undefined;
       if (decision.action === 'give-up') return this.#finish('gave-up', decision.reason, decision.spinning);
@@ -257,7 +260,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   }
 
   /** Counts the end of a run, reports it, and asks the rules what comes next. */
-  #recordEnd(outcome: RunOutcome, cause: RunEnd['cause'], requestedFor: RunEnd['requestedFor']): RestartDecision {
+  #recordEnd(outcome: RunOutcome, why: Pick<RunEnd, 'cause' | 'requestedFor' | 'failedFor'>): RestartDecision {
     this.times++;
     if (outcome.kind === 'spawn-failed') {
       const { error: cause } = outcome;
@@ -272,7 +275,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       this.emit('exit:code', exit.code, exit.signal);
     }
     const { uptime = 0, status } = outcome.kind === 'exited' ? outcome : {};
-    return this.#history.decide({ cause, requestedFor, uptime, status }, performance.now());
+    return this.#history.decide({ ...why, uptime, status }, performance.now());
   }
 
   /** Ends the monitor: detaches the features (watcher, pid file, ...), closes the files, tells everyone. */
@@ -301,6 +304,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       options: this.#options,
       // Overtaken by stop() or giving up: then there is nothing to restart.
       restart: (reason) => void this.#restart(reason).catch(() => {}),
+      fail: (reason) => this.#fail(reason),
       status: (event) => this.#status(event),
       report,
     }, report);
@@ -310,6 +314,13 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       void this.#features.close(report);
       throw error;
     }
+  }
+
+  /** A feature found the child failing: stopped gracefully, then the rules decide as for a crash. */
+  #fail(reason: FailureReason): void {
+    if (this.#state !== 'running' || this.#request || this.#failedFor || !this.#run || this.#run.hasExited()) return;
+    this.#failedFor = reason;
+    this.#terminate(this.#run);
   }
 
   #terminate(run: ChildRun): void {

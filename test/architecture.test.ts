@@ -11,7 +11,7 @@ const MAX_LINES = 300;
  * The Monitor class: its lifecycle (start, stop, restart and the loop that supervises runs) is one
  * state machine, kept whole in one file; everything else it does lives in small modules.
  */
-const LONGER: Readonly<Record<string, number>> = { 'monitor.ts': 340 };
+const LONGER: Readonly<Record<string, number>> = { 'monitor.ts': 380 };
 
 function sourceFiles(dir = SRC): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -1,6 +1,6 @@
 import type { ResolvedOptions } from '../options/options.js';
 import type { KeepaliveError } from '../vocabulary/errors.js';
-import type { FeatureRestartReason, StatusEvent } from '../vocabulary/events.js';
+import type { FailureReason, FeatureRestartReason, StatusEvent } from '../vocabulary/events.js';
 
 /**
  * The seam where run-time features attach. A feature is made at each `start()` of a monitor,
@@ -13,6 +13,12 @@ export interface FeatureHost {
   readonly options: ResolvedOptions;
   /** Asks for a graceful restart: it reaches the restart rule as requested, with this reason. */
   restart(reason: FeatureRestartReason): void;
+  /**
+   * The running child is failing (not ready in time, unhealthy, over its memory limit): it is
+   * stopped gracefully and the restart rule decides as for a crash. Ignored when no child runs or
+   * a stop, restart or earlier failure is already under way. Say why in a status event first.
+   */
+  fail(reason: FailureReason): void;
   /** A line of the monitor's life (written to logFile, emitted as `status`). */
   status(event: StatusEvent): void;
   /** A problem of the feature's own: an `error` event, never a crash of the host. */

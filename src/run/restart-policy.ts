@@ -1,4 +1,4 @@
-import type { FeatureRestartReason, GiveUpReason, RestartReason } from '../vocabulary/events.js';
+import type { FailureReason, FeatureRestartReason, GiveUpReason, RestartReason } from '../vocabulary/events.js';
 import type { ResolvedOptions } from '../options/options.js';
 
 /** The options the restart rule reads. */
@@ -13,6 +13,8 @@ export interface RunEnd {
   readonly cause: 'exited' | 'restart-requested' | 'spawn-failed';
   /** With `restart-requested`: who asked (`requested` for `restart()`, or a feature's reason). */
   readonly requestedFor?: 'requested' | FeatureRestartReason;
+  /** With `exited`: the watchdog stopped the child because a feature found it failing. */
+  readonly failedFor?: FailureReason;
   /** How long it ran, in ms (0 for a spawn failure). */
   readonly uptime: number;
   /** Exit status: the code, or 128 + signal number; undefined for a spawn failure. */
@@ -63,7 +65,7 @@ export function decideRestart(end: RunEnd, rules: RestartRules): RestartDecision
     return { action: 'give-up', reason: 'stop-exit-code', spinning };
   }
   if (endsThatCount(end, rules) >= rules.max) return { action: 'give-up', reason: 'max', spinning };
-  if (!spinning) return { action: 'restart', delay: 0, reason: 'exited', spinning };
+  if (!spinning) return { action: 'restart', delay: 0, reason: end.failedFor ?? 'exited', spinning };
   if (rules.spinSleepTime === undefined) return { action: 'give-up', reason: 'spinning', spinning };
   return { action: 'restart', ...spinDelay(end.spinsInARow, rules), spinning };
 }

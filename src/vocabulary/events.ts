@@ -18,11 +18,17 @@ export type MonitorState =
 /** Why a monitor gave up. */
 export type GiveUpReason = 'max' | 'spinning' | 'stop-exit-code' | 'script-not-found';
 
-/** Why a feature on the run seam asks for a restart. */
+/** Why a feature on the run seam asks for a restart of a child that is fine: it never counts. */
 export type FeatureRestartReason = 'watch';
 
+/**
+ * Why a feature found the child failing: the watchdog stops it gracefully, and the restart rule
+ * decides as for a crash (it counts towards `max`, spinning and backoff).
+ */
+export type FailureReason = 'not-ready' | 'unhealthy' | 'memory-limit';
+
 /** Why a child is restarted: by the rules, by `restart()` (requested), or by a feature. */
-export type RestartReason = 'exited' | 'spinning' | 'backoff' | 'requested' | FeatureRestartReason;
+export type RestartReason = 'exited' | 'spinning' | 'backoff' | 'requested' | FeatureRestartReason | FailureReason;
 
 /** How a child ended: `status` is its exit code, or 128 + the signal's number, as a shell reports it. */
 export interface ExitInfo {

@@ -7,7 +7,10 @@ import { KeepaliveError } from '../../src/vocabulary/errors.js';
 
 function host(): FeatureHost & { restarts: string[] } {
   const restarts: string[] = [];
-  return { options: resolveOptions('app.js'), restarts, restart: (reason) => restarts.push(reason), status: () => {}, report: () => {} };
+  return {
+    options: resolveOptions('app.js'), restarts, restart: (reason) => restarts.push(reason), fail: (reason) => restarts.push(reason),
+    status: () => {}, report: () => {},
+  };
 }
 
 test('the seam: features are made at attach, told of each run, undone per run, closed last made first', async () => {

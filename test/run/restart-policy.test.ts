@@ -42,6 +42,10 @@ const cases: { name: string; rules?: Partial<RestartRules>; end?: Partial<RunEnd
   { name: 'backoff: a huge streak stays at the cap', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5, spinsInARow: 5000 }, expect: { delay: 1000 } },
   { name: 'backoff: a good run restarts at once whatever the streak', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5000, spinsInARow: 7 }, expect: { delay: 0, reason: 'exited' } },
   { name: 'no backoff without maxSpinSleepTime', rules: { spinSleepTime: 100 }, end: { uptime: 5, spinsInARow: 9 }, expect: { delay: 100, reason: 'spinning' } },
+  { name: 'a failing child stopped by a feature restarts with the failure as its reason', end: { failedFor: 'unhealthy' }, expect: { action: 'restart', delay: 0, reason: 'unhealthy' } },
+  { name: 'a failure counts towards max like a crash', rules: { max: 2 }, end: { failedFor: 'memory-limit', pastEnds: [1] }, expect: { action: 'give-up', reason: 'max' } },
+  { name: 'a failure that was spinning backs off like a crash', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { failedFor: 'not-ready', uptime: 5, spinsInARow: 2 }, expect: { action: 'restart', delay: 400, reason: 'backoff' } },
+  { name: 'a failure that was spinning without spinSleepTime gives up', end: { failedFor: 'not-ready', uptime: 5 }, expect: { action: 'give-up', reason: 'spinning' } },
   { name: 'a feature\'s restart (watch) is a requested restart with its own reason', rules: { max: 1, spinSleepTime: 5000 }, end: { cause: 'restart-requested', requestedFor: 'watch', uptime: 1 }, expect: { action: 'restart', delay: 0, reason: 'watch' } },
 ];
 
