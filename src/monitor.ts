@@ -247,7 +247,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       onStderr: (chunk) => this.emit('stderr', chunk),
       onMessage: (message) => this.emit('message', message),
       onError: (error) => this.#reportError(error),
-    }));
+    }, this.#features.spawnAdditions()));
     void run.spawned.then((error) => {
       if (error) return;
       this.ctime = Date.now();

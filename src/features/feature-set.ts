@@ -1,4 +1,5 @@
 import { FEATURES } from './all.js';
+import { mergeAdditions, type SpawnAdditions } from '../run/spawn-additions.js';
 import type { Feature, FeatureFactory, FeatureHost, RunInfo } from './feature.js';
 
 /** The features of one `start()`: made together, told of each run, closed together. */
@@ -19,6 +20,11 @@ export class FeatureSet {
       void this.close(report);
       throw error;
     }
+  }
+
+  /** What the next spawn gets from the features, in their order. */
+  spawnAdditions(): SpawnAdditions {
+    return mergeAdditions(this.#features.flatMap((feature) => feature.spawnAdditions?.() ?? []));
   }
 
   /** A child has spawned. */

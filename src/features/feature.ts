@@ -1,4 +1,5 @@
 import type { ResolvedOptions } from '../options/options.js';
+import type { SpawnAdditions } from '../run/spawn-additions.js';
 import type { KeepaliveError } from '../vocabulary/errors.js';
 import type { FailureReason, FeatureRestartReason, StatusEvent } from '../vocabulary/events.js';
 
@@ -34,6 +35,8 @@ export interface RunInfo {
 export interface Feature {
   /** A child has spawned; returns what undoes the feature's work for it when its run ends. */
   attachRun?(run: RunInfo): (() => void) | undefined;
+  /** What each spawn gets from this feature: descriptors from fd 3, variables, preloads. */
+  spawnAdditions?(): SpawnAdditions;
   /** The monitor ended: removes everything the feature installed. */
   close(): void | Promise<void>;
 }

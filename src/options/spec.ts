@@ -15,6 +15,7 @@ export type KindFor<T> =
   : [T] extends [NodeJS.Signals | number] ? 'signal'
   : [T] extends [readonly number[]] ? 'codes'
   : [T] extends [string | readonly string[]] ? 'text' | 'name'
+  : [T] extends [string | number | readonly (string | number)[]] ? 'text'
   : 'env';
 
 /** A flag of `keepalive start`. */

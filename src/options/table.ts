@@ -3,6 +3,7 @@ import {
   count, environment, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings, stdioSetting, text,
   textList, textOrList,
 } from './values.js';
+import { listenAddresses } from './listen-address.js';
 
 /**
  * Every option of MonitorOptions, once: how it is checked, its default, whether it is a path,
@@ -116,6 +117,13 @@ export const OPTIONS = {
   },
   spawnWith: { check: spawnSettings, default: {} },
   stdio: { check: stdioSetting },
+  listen: {
+    check: listenAddresses,
+    flag: {
+      kind: 'text', value: 'address', repeatable: true, group: 'process',
+      help: 'hold this socket and pass it to each run: `3000`, `127.0.0.1:3000`, `/run/app.sock`',
+    },
+  },
   uid: { check: text, computed: 'a random string' },
   id: { check: text },
   checkFile: { check: flag, default: true },

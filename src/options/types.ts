@@ -91,6 +91,15 @@ export interface MonitorOptions {
   spawnWith?: SpawnWithOptions;
   /** The child's stdio, replacing keepalive's own choice. @default undefined */
   stdio?: StdioOptions;
+  /**
+   * Sockets keepalive creates once and passes to every child, so that no connection is refused
+   * while a child restarts: a port (`3000`, every address), `'127.0.0.1:3000'`, `'[::1]:3000'`, a
+   * Unix socket path (`'/run/app.sock'`), or a list of these. The child gets them from fd 3 on,
+   * with `LISTEN_FDS`, `LISTEN_PID` and `LISTEN_FDNAMES` as systemd passes them; a node child's
+   * `server.listen(3000)` uses the passed socket. Sockets keepalive itself received from systemd
+   * are passed on instead. @default undefined
+   */
+  listen?: number | string | readonly (number | string)[];
   /** An identifier for this monitor, shown in `data`. @default a random string */
   uid?: string;
   /** Another identifier, shown in `data` as given. @default undefined */

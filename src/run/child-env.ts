@@ -1,16 +1,12 @@
 import { packageFile } from '../package-files.js';
 import { RUN_TAG } from '../processes/stop-processes.js';
+import { quoteForNodeOptions } from './spawn-additions.js';
 
 export interface EnvSettings {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly hideEnv: readonly string[];
   /** Marks every process of this monitor's children (see stop-processes.ts). */
   readonly runTag: string;
-}
-
-/** Quotes a path for NODE_OPTIONS, which reads double-quoted words with backslash escapes. */
-function quoteForNodeOptions(file: string): string {
-  return `"${file.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /**
@@ -27,6 +23,8 @@ export function childEnv(settings: EnvSettings, readsPipes: boolean): Record<str
   }
   // Set by the preload itself in the first node process; never inherited from an outer keepalive.
   delete env.KEEPALIVE_PIPES;
+  // Sockets are passed only by the `listen` feature, to the child they are addressed to.
+  for (const name of ['LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'KEEPALIVE_LISTEN']) delete env[name];
   env[RUN_TAG] = settings.runTag;
   if (readsPipes) {
     const preload = `--require ${quoteForNodeOptions(packageFile('preload', 'blocking-stdio.cjs'))}`;

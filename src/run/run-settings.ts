@@ -3,6 +3,7 @@ import type { OutputFiles } from '../output/output-files.js';
 import { planOutput, type Listening } from '../output/output-routing.js';
 import type { ChildEnvCache } from './child-env.js';
 import type { RunSettings } from './child-run.js';
+import { envWith, stdioWith, type SpawnAdditions } from './spawn-additions.js';
 
 /** What a run tells the monitor: output for listeners, IPC, errors, and pids that outlived killTTL. */
 export type RunHooks = Pick<RunSettings, 'onStdout' | 'onStderr' | 'onMessage' | 'onError'> & {
@@ -20,14 +21,18 @@ export function runSettings(
   runTag: string,
   listening: Listening,
   hooks: RunHooks,
+  additions: SpawnAdditions,
 ): RunSettings {
-  const plan = planOutput(files, o, listening);
+  const planned = planOutput(files, o, listening);
+  // What the features add at spawn (sockets: descriptors from fd 3, LISTEN_* variables, a preload).
+  const plan = { ...planned, stdio: stdioWith(planned.stdio, additions.fds) };
+  const line = additions.wrap ? additions.wrap(o.command, o.args) : { command: o.command, args: o.args };
   return {
-    command: o.command,
-    args: o.args,
+    command: line.command,
+    args: line.args,
     spawnOptions: {
       cwd: o.cwd,
-      env: envs.get(Object.keys(plan.pipes).length > 0),
+      env: envWith(envs.get(Object.keys(plan.pipes).length > 0), additions),
       // Its own process group (and session), so that a stop reaches everything it started.
       detached: true,
       windowsHide: true,

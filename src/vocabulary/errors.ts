@@ -8,6 +8,8 @@ export type KeepaliveErrorCode =
   | 'SCRIPT_NOT_FOUND'
   /** The command could not be spawned (ENOENT, EACCES, ...): see `cause`. */
   | 'SPAWN_FAILED'
+  /** A `listen` socket could not be created or bound (EADDRINUSE, EACCES, ...). */
+  | 'LISTEN'
   /** The watcher could not watch (a missing folder, too many watches): see `cause`. */
   | 'WATCH_FAILED'
   /** A write to an output file failed (a full disk, a removed mount): see `cause`. */

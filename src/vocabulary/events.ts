@@ -53,6 +53,8 @@ export type StatusEvent =
   | { readonly type: 'output-recovered'; readonly file: string }
   /** Watch mode saw a change: a restart follows. */
   | { readonly type: 'file-changed'; readonly file: string }
+  /** `listen`: the sockets held for the children, from fd 3 on. */
+  | { readonly type: 'listening'; readonly addresses: readonly string[] }
   /** `reopenLogs()`: `reopened` now take all later output; the child itself holds `held` (unmovableLogs). */
   | { readonly type: 'logs-reopened'; readonly reopened: readonly string[]; readonly held: readonly string[] };
 
@@ -158,5 +160,7 @@ export function formatStatus(event: StatusEvent): string {
       return `${event.file} changed`;
     case 'logs-reopened':
       return describeReopen(event.reopened, event.held);
+    case 'listening':
+      return `holding ${event.addresses.join(', ')} for the children (fd 3${event.addresses.length > 1 ? ` to ${2 + event.addresses.length}` : ''})`;
   }
 }
