@@ -27,9 +27,10 @@ function stillPassed(socket) {
 
 const ANY = new Set([undefined, null, '', '0.0.0.0', '::']);
 
+// A listen() on every address takes the held socket of its port, whichever address keepalive
+// was told; one on a named address takes only a socket of that address.
 function sameHost(wanted, held) {
-  if (held === undefined) return ANY.has(wanted);
-  return wanted === held || (wanted === 'localhost' && held === '127.0.0.1');
+  return ANY.has(wanted) || wanted === held || (wanted === 'localhost' && held === '127.0.0.1');
 }
 
 /** What listen() was asked for: { port, host } or { path }, with the backlog; undefined for anything else. */

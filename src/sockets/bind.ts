@@ -7,6 +7,7 @@ import { KeepaliveError } from '../vocabulary/errors.js';
 /** The libuv handle of a bound socket, as Node's own `net` module makes it. */
 export interface BoundHandle {
   readonly fd: number;
+  getsockname?(out: { port?: number }): number;
   close(): void;
 }
 
@@ -41,11 +42,21 @@ export function bindWithoutListening(address: ListenAddress): BoundHandle {
     const family = address.host === undefined ? 4 : net.isIP(address.host);
     result = createServerHandle(address.host ?? null, address.port, family);
   }
-  if (typeof result === 'number') {
-    const code = getSystemErrorName(result);
-    throw new KeepaliveError('LISTEN', `listen ${formatListenAddress(address)}: cannot bind (${code})`);
+  if (typeof result === 'number') throw cannotBind(address, getSystemErrorName(result));
+  if (address.kind === 'tcp') {
+    // libuv keeps EADDRINUSE from bind() for listen() to report: a socket left unbound has port 0.
+    const bound: { port?: number } = {};
+    result.getsockname?.(bound);
+    if (bound.port !== address.port) {
+      result.close();
+      throw cannotBind(address, 'EADDRINUSE');
+    }
   }
   return result;
+}
+
+function cannotBind(address: ListenAddress, code: string): KeepaliveError {
+  return new KeepaliveError('LISTEN', `listen ${formatListenAddress(address)}: cannot bind (${code})`);
 }
 
 function removeStaleSocket(file: string): void {
