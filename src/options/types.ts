@@ -96,8 +96,8 @@ export interface MonitorOptions {
    * while a child restarts: a port (`3000`, every address), `'127.0.0.1:3000'`, `'[::1]:3000'`, a
    * Unix socket path (`'/run/app.sock'`), or a list of these. The child gets them from fd 3 on,
    * with `LISTEN_FDS`, `LISTEN_PID` and `LISTEN_FDNAMES` as systemd passes them; a node child's
-   * `server.listen(3000)` uses the passed socket. Sockets keepalive itself received from systemd
-   * are passed on instead. @default undefined
+   * `server.listen(3000)` uses the passed socket. Sockets keepalive itself got from systemd's
+   * socket activation are passed on first, and an address among them is not bound again. @default undefined
    */
   listen?: number | string | readonly (number | string)[];
   /** An identifier for this monitor, shown in `data`. @default a random string */
