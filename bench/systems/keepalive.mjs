@@ -15,6 +15,7 @@ export async function start(spec) {
     ...(spec.unmovableLogs && { unmovableLogs: true }),
     ...(spec.killTTL !== undefined && { killTTL: spec.killTTL }),
     ...(spec.env && { env: spec.env }),
+    ...(spec.listen && { listen: spec.listen }),
   });
   monitor.on('error', () => {});
   const done = new Promise((resolve) => monitor.once('exit', () => resolve({ runs: monitor.times })));

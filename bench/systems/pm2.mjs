@@ -71,11 +71,13 @@ export async function start(spec) {
   });
   const outFile = spec.outFile ?? '/dev/null';
   const errFile = spec.errFile ?? '/dev/null';
+  // Cluster mode runs a node script in workers of pm2's daemon, which holds the socket.
+  const how = spec.pm2Cluster
+    ? { script: args[0], args: args.slice(1), exec_mode: 'cluster', instances: 1 }
+    : { script, args, interpreter: 'none' };
   await promisify(pm2.start.bind(pm2))({
     name,
-    script,
-    args,
-    interpreter: 'none',
+    ...how,
     out_file: outFile,
     error_file: errFile,
     merge_logs: true,
