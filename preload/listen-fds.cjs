@@ -56,12 +56,52 @@ function held(wanted) {
   });
 }
 
+// The servers on passed sockets, and for HTTP servers the responses not yet sent.
+const servers = new Set();
+const pending = new Set();
+let draining = false;
+
+/**
+ * SIGTERM, when the app has no handler of its own: stop accepting (the socket stays open in the
+ * watchdog and the next child), answer the requests under way with `Connection: close`, close
+ * idle connections, then die of SIGTERM as the app would have at once. killTTL still bounds it.
+ */
+function drain() {
+  if (process.listenerCount('SIGTERM') > 1) return;
+  draining = true;
+  for (const response of pending) if (!response.headersSent) response.shouldKeepAlive = false;
+  let open = servers.size;
+  const closed = () => {
+    if (--open > 0) return;
+    process.off('SIGTERM', drain);
+    process.kill(process.pid, 'SIGTERM');
+  };
+  for (const server of servers) {
+    server.close(closed);
+    server.closeIdleConnections?.();
+  }
+}
+
+function track(server) {
+  servers.add(server);
+  if (servers.size === 1) process.on('SIGTERM', drain);
+  server.prependListener('request', (request, response) => {
+    if (draining) response.shouldKeepAlive = false;
+    pending.add(response);
+    response.once('finish', () => {
+      pending.delete(response);
+      if (draining) server.closeIdleConnections?.();
+    });
+  });
+}
+
 if (passed.length > 0 && !require('node:cluster').isWorker) {
   const listen = net.Server.prototype.listen;
   net.Server.prototype.listen = function listenOnPassedSocket(...args) {
     const wanted = requested(args);
     const socket = wanted && held(wanted);
     if (!socket || !stillPassed(socket)) return listen.apply(this, args);
+    track(this);
     const callback = args.find((arg) => typeof arg === 'function');
     const options = { fd: socket.fd };
     if (wanted.backlog !== undefined) options.backlog = wanted.backlog;

@@ -219,7 +219,7 @@ interface SignalHandling {
 
 /**
  * SIGINT/SIGTERM stop gracefully, a second one forces; SIGHUP reopens the logs; SIGUSR2
- * restarts. Handlers for all of them also make keepalive work as PID 1, where signals without a
+ * restarts; SIGPWR reloads. Handlers for all of them also make keepalive work as PID 1, where signals without a
  * handler are ignored.
  */
 function handleSignals(monitor: Monitor, say: (text: string) => void): SignalHandling {
@@ -239,6 +239,11 @@ function handleSignals(monitor: Monitor, say: (text: string) => void): SignalHan
     SIGUSR2: () => {
       say('restart requested (SIGUSR2)');
       monitor.restart().catch(report);
+    },
+    // SIGPWR: unused by Node and by terminals (SIGWINCH comes with every resize of the window).
+    SIGPWR: () => {
+      say('reload requested (SIGPWR)');
+      monitor.reload().catch(report);
     },
   };
   function stop(signal: NodeJS.Signals): void {

@@ -9,6 +9,7 @@ import { OutputFiles } from './output/output-files.js';
 import { ChildEnvCache } from './run/child-env.js';
 import { ChildRun, type RunOutcome } from './run/child-run.js';
 import { missingScript } from './run/missing-script.js';
+import { reloadRefusal, reloadSettleTime, Reloads } from './run/reload.js';
 import { runSettings } from './run/run-settings.js';
 import { monitorData } from './run/monitor-data.js';
 import { RestartHistory } from './run/restart-history.js';
@@ -57,6 +58,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   /** Unique to this monitor: found in the environment of everything its children started. */
   readonly #runTag = `${process.pid}-${randomUUID()}`;
   readonly #envs: ChildEnvCache;
+  readonly #reloads = new Reloads(); // a reload's runs: the new one until it is ready, the old one while it stops
 
   constructor(script: string | readonly string[], options: MonitorOptions = {}) {
     super();
@@ -148,6 +150,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.#request = 'stop';
     this.#state = 'stopping';
     if (this.#run && hadRequest !== 'restart') this.#terminate(this.#run);
+    for (const other of this.#reloads.others) this.#terminate(other);
     this.#wait.wake();
     return this.#stopped;
   }
@@ -155,6 +158,25 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   /** Stops the child gracefully and starts a new one at once. Settles when the new one runs. */
   restart(): Promise<void> {
     return this.#restart('requested');
+  }
+
+  /** A new child beside the running one, then the old one stops gracefully; RELOAD_FAILED if the new one fails (run/reload.ts). */
+  reload(): Promise<void> {
+    const old = this.#run;
+    const refused = reloadRefusal(this.#state, this.#request, old);
+    if (refused || !old) return Promise.reject(refused);
+    return this.#reloads.run({
+      spawn: () => this.#spawn(true, old), terminate: (run) => this.#terminate(run), status: (event) => this.running && this.#status(event),
+      promote: (next) => {
+        this.#run = next;
+        this.#features.replaceRun({ pid: next.pid as number });
+      },
+      endedAlone: (outcome) => {
+        this.#recordEnd(outcome, { cause: 'exited' });
+        if (this.#request === 'restart') this.#request = undefined;
+      },
+      retired: () => void this.times++, settleMs: reloadSettleTime(this.#options.minUptime),
+    }, old);
   }
 
   /** `restart()`, for the user or for a feature's reason, which the restart rule gets. */
@@ -213,9 +235,15 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   /** The loop that keeps one child running until the rules or the user say otherwise. */
   async #supervise(isRestart: boolean): Promise<void> {
     for (let restart = isRestart; ; restart = true) {
-      const run = this.#spawn(restart);
+      let run = this.#spawn(restart);
       this.#run = run;
-      const outcome = await run.ended;
+      let outcome = await run.ended;
+      // A reload put a new run in place (or the old one ended while the new one started): follow it.
+      while (this.#run !== run || (this.#reloads.next && this.#request !== 'stop')) {
+        if (this.#run === run) this.#reloads.adopt(outcome);
+        outcome = await (run = this.#run as ChildRun).ended;
+      }
+      await this.#reloads.idle;
       this.#run = undefined;
       this.#features.endRun();
       for (const old of this.#lingering) if (old.drained) this.#lingering.delete(old);
@@ -239,9 +267,11 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     }
   }
 
-  #spawn(isRestart: boolean): ChildRun {
+  #spawn(isRestart: boolean, beside?: ChildRun): ChildRun {
     const listening = { stdout: this.listenerCount('stdout') > 0, stderr: this.listenerCount('stderr') > 0 };
-    const run = new ChildRun(runSettings(this.#options, this.#files, this.#envs, this.#runTag, listening, {
+    // A reload's new run has a tag of its own, so that stopping what the old one left spares it.
+    const runTag = beside?.runTag === this.#runTag ? `${this.#runTag}-reload` : this.#runTag;
+    const run = new ChildRun(runSettings(this.#options, this.#files, this.#envs, runTag, listening, {
       onForce: (pids) => this.#status({ type: 'killing', pids, reason: this.#request ? 'killTTL' : 'leftovers' }),
       onStdout: (chunk) => this.emit('stdout', chunk),
       onStderr: (chunk) => this.emit('stderr', chunk),
@@ -252,7 +282,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       if (error) return;
       this.ctime = Date.now();
       this.#status({ type: 'started', pid: run.pid as number, run: this.times + 1 });
-      this.#features.attachRun({ pid: run.pid as number });
+      if (!beside) this.#features.attachRun({ pid: run.pid as number });
       this.emit(isRestart ? 'restart' : 'start', this, this.data);
       this.#restartWaiters.settle(undefined, run);
     });

@@ -40,6 +40,12 @@ export class FeatureSet {
     for (const detach of this.#detachRun.splice(0).reverse()) detach();
   }
 
+  /** A reload's new child replaces the running one: what the features did for the old is undone. */
+  replaceRun(run: RunInfo): void {
+    this.endRun();
+    this.attachRun(run);
+  }
+
   /** Detaches every feature, last made first (each at once); settles when all are closed. */
   close(report: (error: Error) => void): Promise<void> {
     this.endRun();

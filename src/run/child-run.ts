@@ -49,6 +49,8 @@ export class ChildRun {
 
   /** The log files this child holds itself (`unmovableLogs`). */
   readonly heldFiles: readonly OutputName[];
+  /** The tag in the environment of this run's processes (see stop-processes.ts). */
+  readonly runTag: string;
   readonly #startedAt = performance.now();
   readonly #stop: StopSettings;
   #exited = false;
@@ -60,6 +62,7 @@ export class ChildRun {
   constructor(settings: RunSettings) {
     this.#stop = settings.stop;
     this.heldFiles = settings.plan.held;
+    this.runTag = settings.runTag;
     // Followers start before the spawn, at the files' current ends.
     this.#followers = settings.plan.follows.flatMap(({ file, echo }) => FileFollower.start(settings.files.path(file), echo) ?? []);
     let child: ChildProcess;

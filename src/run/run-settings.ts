@@ -1,4 +1,5 @@
 import type { ResolvedOptions } from '../options/options.js';
+import { RUN_TAG } from '../processes/stop-processes.js';
 import type { OutputFiles } from '../output/output-files.js';
 import { planOutput, type Listening } from '../output/output-routing.js';
 import type { ChildEnvCache } from './child-env.js';
@@ -32,7 +33,8 @@ export function runSettings(
     args: line.args,
     spawnOptions: {
       cwd: o.cwd,
-      env: envWith(envs.get(Object.keys(plan.pipes).length > 0), additions),
+      // The run's own tag: a reload's new run has another than the run beside it.
+      env: { ...envWith(envs.get(Object.keys(plan.pipes).length > 0), additions), [RUN_TAG]: runTag },
       // Its own process group (and session), so that a stop reaches everything it started.
       detached: true,
       windowsHide: true,

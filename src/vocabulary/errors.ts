@@ -8,6 +8,8 @@ export type KeepaliveErrorCode =
   | 'SCRIPT_NOT_FOUND'
   /** The command could not be spawned (ENOENT, EACCES, ...): see `cause`. */
   | 'SPAWN_FAILED'
+  /** `reload()`: the new child failed (spawn, exit before it was ready), or no child was running to reload. */
+  | 'RELOAD_FAILED'
   /** A `listen` socket could not be created or bound (EADDRINUSE, EACCES, ...). */
   | 'LISTEN'
   /** The watcher could not watch (a missing folder, too many watches): see `cause`. */

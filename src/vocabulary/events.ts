@@ -53,6 +53,12 @@ export type StatusEvent =
   | { readonly type: 'output-recovered'; readonly file: string }
   /** Watch mode saw a change: a restart follows. */
   | { readonly type: 'file-changed'; readonly file: string }
+  /** `reload()`: a new child starts beside `pid`, which serves until the new one is ready. */
+  | { readonly type: 'reloading'; readonly pid: number }
+  /** The reload is done: the old child `pid` was stopped and ended so; the new one serves. */
+  | ({ readonly type: 'reloaded' } & ExitInfo & { readonly pid: number })
+  /** The new child of a reload failed: it is gone, the old one serves on. */
+  | { readonly type: 'reload-failed'; readonly reason: string }
   /** `listen`: the sockets held for the children, from fd 3 on. */
   | { readonly type: 'listening'; readonly addresses: readonly string[] }
   /** `reopenLogs()`: `reopened` now take all later output; the child itself holds `held` (unmovableLogs). */
@@ -115,7 +121,7 @@ export function statusLine(text: string, at = new Date()): string {
   return `${at.toISOString()} keepalive: ${text}\n`;
 }
 
-function describeExit(exit: ExitInfo): string {
+export function describeExit(exit: ExitInfo): string {
   const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
   return `exited with ${how} after ${exit.uptime} ms`;
 }
@@ -160,6 +166,12 @@ export function formatStatus(event: StatusEvent): string {
       return `${event.file} changed`;
     case 'logs-reopened':
       return describeReopen(event.reopened, event.held);
+    case 'reloading':
+      return `reloading: a new child starts beside pid ${event.pid}`;
+    case 'reloaded':
+      return `reloaded: the old child (pid ${event.pid}) ${describeExit(event)}`;
+    case 'reload-failed':
+      return `reload failed: ${event.reason}`;
     case 'listening':
       return `holding ${event.addresses.join(', ')} for the children (fd 3${event.addresses.length > 1 ? ` to ${2 + event.addresses.length}` : ''})`;
   }
