@@ -61,10 +61,14 @@ const servers = new Set();
 const pending = new Set();
 let draining = false;
 
+/** How long a drain leaves a keep-alive connection that carries no request before closing it. */
+const IDLE_GRACE = 1000;
+
 /**
  * SIGTERM, when the app has no handler of its own: stop accepting (the socket stays open in the
- * watchdog and the next child), answer the requests under way with `Connection: close`, close
- * idle connections, then die of SIGTERM as the app would have at once. killTTL still bounds it.
+ * watchdog and the next child), answer each connection's next request with `Connection: close`
+ * (so its client opens a new one, which the next child accepts), close connections that stay
+ * idle, then die of SIGTERM as the app would have at once. killTTL still bounds it.
  */
 function drain() {
   if (process.listenerCount('SIGTERM') > 1) return;
@@ -77,8 +81,9 @@ function drain() {
     process.kill(process.pid, 'SIGTERM');
   };
   for (const server of servers) {
-    server.close(closed);
-    server.closeIdleConnections?.();
+    // net's close, not http's: http's closes idle connections at once, racing requests on their way.
+    net.Server.prototype.close.call(server, closed);
+    setTimeout(() => server.closeIdleConnections?.(), IDLE_GRACE).unref();
   }
 }
 
@@ -88,10 +93,7 @@ function track(server) {
   server.prependListener('request', (request, response) => {
     if (draining) response.shouldKeepAlive = false;
     pending.add(response);
-    response.once('finish', () => {
-      pending.delete(response);
-      if (draining) server.closeIdleConnections?.();
-    });
+    response.once('finish', () => pending.delete(response));
   });
 }
 

@@ -8,7 +8,7 @@ import { ConfigError, planStart, type StartPlan } from './cli/config.js';
 import { GENERAL_HELP, START_HELP } from './cli/help.js';
 import { isRecordedName, startDetached as launchDetached, startRecorded } from './cli/detach.js';
 import { missingScript as scriptMissing } from './run/missing-script.js';
-import { defaultName, detachedOptions, recordLogs, runDelete, runList, runLogs, runRestart, runStop } from './daemon/commands.js';
+import { defaultName, detachedOptions, recordLogs, runDelete, runList, runLogs, runReload, runRestart, runStop } from './daemon/commands.js';
 import { claimName, DAEMON_ENV, StartError } from './daemon/launch.js';
 import { defaultLogs, ensureHome, homeFolder, StateError } from './daemon/state.js';
 import { resolvePaths } from './options/options.js';
@@ -63,6 +63,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return runStop(command.name, io);
     case 'restart':
       return runRestart(command.name, io, (name) => startRecorded(name, io));
+    case 'reload':
+      return runReload(command.name, io);
     case 'delete':
       return runDelete(command.name, io);
     case 'logs':

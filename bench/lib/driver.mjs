@@ -3,7 +3,8 @@
 //
 //   run           start the spec, wait until the watchdog gives up, answer { ms, runs }
 //   hold          start the spec, wait for the child's ready file, answer 'ready' with the watchdog's
-//                 pid, stop when told to; with `before`, first run that spec to its end
+//                 pid, reload or restart when told to, stop when told to; with `before`, first run
+//                 that spec to its end
 //   stop-latency  start the spec, wait for the ready file, answer how long stop() took to settle
 import { existsSync, readFileSync } from 'node:fs';
 import { now, waitForFile } from './util.mjs';
@@ -51,7 +52,11 @@ async function main() {
       globalThis.gc?.();
       const heapUsed = globalThis.gc ? process.memoryUsage().heapUsed : undefined;
       await send({ type: 'ready', watchdogPid: handle.watchdogPid, before, heapUsed });
-      await nextMessage();
+      // `reload` (or `restart`) messages first, each answered once done; then the stop.
+      for (let message = await nextMessage(); message.type !== 'stop'; message = await nextMessage()) {
+        const error = await handle[message.type]().then(() => undefined, (failure) => String(failure?.message ?? failure));
+        await send({ type: 'reloaded', error });
+      }
       const outcome = await withTimeout(handle.stop(), task.stopTimeout ?? 10_000);
       await send({ type: 'result', outcome });
     } else if (task.kind === 'stop-latency') {

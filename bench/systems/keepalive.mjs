@@ -20,5 +20,5 @@ export async function start(spec) {
   monitor.on('error', () => {});
   const done = new Promise((resolve) => monitor.once('exit', () => resolve({ runs: monitor.times })));
   monitor.start();
-  return { watchdogPid: process.pid, done, stop: () => monitor.stop() };
+  return { watchdogPid: process.pid, done, stop: () => monitor.stop(), reload: () => monitor.reload(), restart: () => monitor.restart() };
 }

@@ -103,6 +103,8 @@ export async function start(spec) {
     watchdogPid: daemonPid(),
     done,
     stop: () => promisify(pm2.delete.bind(pm2))(name),
+    reload: () => promisify(pm2.reload.bind(pm2))(name),
+    restart: () => promisify(pm2.restart.bind(pm2))(name),
   };
 }
 

@@ -30,6 +30,7 @@ export type Command =
   | { readonly kind: 'list'; readonly json: boolean }
   | { readonly kind: 'stop'; readonly name: string }
   | { readonly kind: 'restart'; readonly name: string }
+  | { readonly kind: 'reload'; readonly name: string }
   | { readonly kind: 'delete'; readonly name: string }
   | { readonly kind: 'logs'; readonly name: string; readonly lines: number; readonly follow: boolean };
 
@@ -258,6 +259,8 @@ export function parseArgs(argv: readonly string[]): Command {
       return { kind: 'stop', name: parseName('stop', rest, true) };
     case 'restart':
       return { kind: 'restart', name: parseName('restart', rest, false) };
+    case 'reload':
+      return { kind: 'reload', name: parseName('reload', rest, false) };
     case 'delete':
       return { kind: 'delete', name: parseName('delete', rest, true) };
     case 'logs':

@@ -41,7 +41,7 @@ const USAGE = 'keepalive start [options] <script | config.json> [script args...]
 
 export const GENERAL_HELP = `Usage: ${USAGE}
        keepalive start -d [--name <name>] [options] <script> [script args...]
-       keepalive start <name> | restart <name> | stop <name|all> | delete <name|all>
+       keepalive start <name> | restart <name> | reload <name> | stop <name|all> | delete <name|all>
        keepalive list [--json] | logs <name> [-n N] [-f]
        keepalive unit [--user <user>] [options] <script> [script args...]
        keepalive help start | --help | --version
@@ -56,6 +56,8 @@ Commands:
   list, ls   named apps: status, pids, uptime, restarts (--json for an array)
   stop       stop a named app (or all), waiting until its watchdog and child are gone
   restart    restart a named app's script (or start it again if it is not running)
+  reload     start a new child beside the running one, then stop the old one once the new
+             one is ready (with --listen, no connection is refused or lost)
   delete     forget a named app that is not running (or all such apps); its logs are kept
   logs       the last lines of a named app's logs (-n N, default 20; -f to follow)
   unit       print a systemd service that runs this start in the foreground

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { resolvePaths, type MonitorOptions } from '../options/options.js';
-import { deleteApp, restartApp, stopApp } from './control.js';
+import { deleteApp, reloadApp, restartApp, stopApp } from './control.js';
 import { formatTable, listApps } from './list.js';
 import { logFiles, showLogs } from './logs.js';
 import { check, defaultLogs, homeFolder, isValidName, readRecord, recordNames, SCRIPT_SUFFIX, StateError, type AppRecord, type Checked } from './state.js';
@@ -96,6 +96,23 @@ export function runStop(name: string, io: Output): Promise<number> {
       } else if (name !== 'all') io.out(`${each} was not running\n`);
     }
     return status;
+  });
+}
+
+/** `reload <name>`: a running app's watchdog starts a new child, then stops the old one once the new one is ready. */
+export function runReload(name: string, io: Output): Promise<number> {
+  return guarded(io, async (home) => {
+    const checked = find(home, name, io);
+    if (!checked) return UNKNOWN;
+    if (!checked.watchdogAlive || !checked.childAlive) {
+      io.err(`keepalive: ${name} is not running: nothing to reload (start it with keepalive start ${name})\n`);
+      return 1;
+    }
+    const { record, failed } = await reloadApp(home, checked);
+    if (failed) io.err(`keepalive: ${name}: ${failed}\n`);
+    else if (!record) io.err(`keepalive: ${name} did not reload in time (see keepalive logs ${name})\n`);
+    else io.out(`reloaded ${name}: child pid ${record.childPid} (was ${checked.record.childPid})\n`);
+    return record ? 0 : 1;
   });
 }
 

@@ -112,6 +112,29 @@ export async function restartApp(home: string, checked: Checked): Promise<AppRec
   return (await waitUntil(restarted, record.killTTL + STOP_GRACE)) ? latest : undefined;
 }
 
+/**
+ * Asks a watchdog to reload its child (SIGPWR) and waits until the new child replaced the old one
+ * (the record's child changes) or the reload failed (the record says why).
+ */
+export async function reloadApp(home: string, checked: Checked): Promise<{ record?: AppRecord; failed?: string }> {
+  const { record } = checked;
+  send(record.watchdogPid, 'SIGPWR');
+  let latest: AppRecord | undefined;
+  let failed: string | undefined;
+  const settled = (): boolean => {
+    try {
+      latest = readRecord(home, record.name);
+    } catch {
+      return false;
+    }
+    if (latest?.reason?.startsWith('reload failed') && latest.updatedAt > record.updatedAt) failed = latest.reason;
+    return failed !== undefined || (latest !== undefined && latest.childPid !== record.childPid && latest.reloadingPid === undefined);
+  };
+  // The new child must run `minUptime` (at least 1 s), then the old one stops within killTTL.
+  const done = await waitUntil(settled, record.killTTL + STOP_GRACE);
+  return failed ? { failed } : done ? { record: latest } : {};
+}
+
 export type DeleteOutcome =
   /** The record is gone; `logs` are the app's log files that exist, kept. */
   | { readonly kind: 'deleted'; readonly logs: readonly string[] }

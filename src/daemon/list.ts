@@ -7,6 +7,8 @@ export interface ListEntry {
   readonly status: AppStatus | 'unreadable';
   readonly watchdogPid: number | null;
   readonly childPid: number | null;
+  /** While a reload runs, the new child beside `childPid`: the one time an app has two. */
+  readonly reloadingPid: number | null;
   readonly uptime: number | null;
   readonly restarts: number;
   readonly script: string | readonly string[];
@@ -27,7 +29,7 @@ export function listApps(home: string, now = Date.now()): ListEntry[] {
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
       return [{
-        name, status: 'unreadable', watchdogPid: null, childPid: null, uptime: null, restarts: 0, script: '', args: [],
+        name, status: 'unreadable', watchdogPid: null, childPid: null, reloadingPid: null, uptime: null, restarts: 0, script: '', args: [],
         cwd: '', logs: {}, reason: error.message,
       }];
     }
@@ -37,6 +39,7 @@ export function listApps(home: string, now = Date.now()): ListEntry[] {
       status: checked.status,
       watchdogPid: watchdogAlive ? record.watchdogPid : null,
       childPid: childAlive ? record.childPid : null,
+      reloadingPid: watchdogAlive ? (record.reloadingPid ?? null) : null,
       uptime: childAlive && record.childStartedAt !== null ? Math.max(0, now - record.childStartedAt) : null,
       restarts: record.restarts,
       script: record.script,
@@ -72,7 +75,7 @@ export function formatTable(entries: readonly ListEntry[]): string {
       entry.name,
       entry.status,
       entry.watchdogPid === null ? '-' : String(entry.watchdogPid),
-      entry.childPid === null ? '-' : String(entry.childPid),
+      (entry.childPid === null ? '-' : String(entry.childPid)) + (entry.reloadingPid === null ? '' : ` (reloading: ${entry.reloadingPid})`),
       entry.uptime === null ? '-' : formatUptime(entry.uptime),
       String(entry.restarts),
       scriptText(entry),

@@ -20,6 +20,8 @@ export interface AppRecord {
   readonly childStart: string | null;
   /** When the child started, in ms since the epoch (for uptime). */
   readonly childStartedAt: number | null;
+  /** While a reload runs: the new child, started beside `childPid`, which it replaces once ready. */
+  readonly reloadingPid?: number;
   readonly script: string | readonly string[];
   readonly args: readonly string[];
   readonly cwd: string;

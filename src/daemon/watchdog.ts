@@ -59,16 +59,30 @@ export function keepRecord(monitor: Monitor, settings: RecordSettings): () => vo
   };
   save({});
 
+  let reloading = false;
   const onStatus = (event: StatusEvent): void => {
     const changes: { -readonly [K in keyof AppRecord]?: AppRecord[K] } = {};
     const status = recordedAfter(event, monitor.state);
     if (status) changes.status = status;
-    if (event.type === 'started') {
+    // A reload: its new child is recorded beside the current one, and replaces it when the old one is gone.
+    const replaced = event.type === 'reloaded' || (event.type === 'exited' && record.reloadingPid !== undefined);
+    if (event.type === 'reloading') reloading = true;
+    if (event.type === 'started' && reloading) {
+      reloading = false;
+      changes.reloadingPid = event.pid;
+    } else if (replaced && record.reloadingPid !== undefined) {
+      changes.childPid = record.reloadingPid;
+      changes.childStart = startTimeOf(record.reloadingPid) ?? null;
+      changes.childStartedAt = Date.now();
+      changes.restarts = record.restarts + 1;
+      changes.reloadingPid = undefined;
+    } else if (event.type === 'started') {
       changes.childPid = event.pid;
       changes.childStart = startTimeOf(event.pid) ?? null;
       changes.childStartedAt = Date.now();
       changes.restarts = event.run - 1;
     } else if (event.type === 'exited' || event.type === 'stopped' || event.type === 'gave-up') {
+      changes.reloadingPid = undefined;
       changes.childPid = null;
       changes.childStart = null;
       changes.childStartedAt = null;
@@ -76,7 +90,8 @@ export function keepRecord(monitor: Monitor, settings: RecordSettings): () => vo
     // Set only while waiting, so that a reader never takes an earlier wait for the current one.
     if (event.type === 'restarting') changes.retryDelay = event.delay;
     else if (['started', 'exited', 'spawn-failed', 'stopped', 'gave-up'].includes(event.type)) changes.retryDelay = undefined;
-    if (event.type === 'exited' || event.type === 'spawn-failed') changes.reason = formatStatus(event);
+    if (event.type === 'reload-failed') changes.reloadingPid = undefined;
+    if (event.type === 'exited' || event.type === 'spawn-failed' || event.type === 'reload-failed') changes.reason = formatStatus(event);
     // "gave up after 3 runs (spinning): exited with code 1 after 5 ms"
     if (event.type === 'gave-up') changes.reason = record.reason ? `${formatStatus(event)}: ${record.reason}` : formatStatus(event);
     save(changes);
