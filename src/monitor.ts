@@ -10,7 +10,7 @@ import { ChildEnvCache } from './run/child-env.js';
 import { ChildRun, type RunOutcome } from './run/child-run.js';
 import { missingScript } from './run/missing-script.js';
 import { reloadRefusal, reloadSettleTime, Reloads } from './run/reload.js';
-import { runSettings } from './run/run-settings.js';
+import { runSettings, stopRequest } from './run/run-settings.js';
 import { monitorData } from './run/monitor-data.js';
 import { RestartHistory } from './run/restart-history.js';
 import type { RestartDecision, RunEnd } from './run/restart-policy.js';
@@ -355,7 +355,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
 
   #terminate(run: ChildRun): void {
     if (run.pid !== undefined && !run.hasExited()) {
-      this.#status({ type: 'stopping', pid: run.pid, signal: String(this.#options.killSignal) });
+      this.#status({ type: 'stopping', pid: run.pid, signal: stopRequest(this.#options) });
     }
     void run.terminate();
   }

@@ -128,6 +128,10 @@ export const OPTIONS = {
   id: { check: text },
   checkFile: { check: flag, default: true },
 
+  shutdownMessage: {
+    check: text,
+    flag: { kind: 'text', value: 'message', group: 'stopping', help: 'stop with this IPC message instead of a signal (opens IPC)' },
+  },
   killSignal: {
     check: parseSignal, default: 'SIGTERM',
     flag: { kind: 'signal', group: 'stopping', help: 'the signal a stop sends first: `SIGINT`, `int`, `2`' },

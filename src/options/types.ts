@@ -107,6 +107,12 @@ export interface MonitorOptions {
   /** Check that a node script exists before the first start. @default true */
   checkFile?: boolean;
 
+  /**
+   * Stop gracefully with this IPC message instead of `killSignal` (pm2's `shutdown_with_message`:
+   * `process.on('message', (m) => m === 'shutdown' && ...)`); opens an IPC channel to the child.
+   * SIGKILL follows after `killTTL` as always; a child without the channel gets `killSignal`. @default undefined
+   */
+  shutdownMessage?: string;
   /** The signal a stop sends first. @default 'SIGTERM' */
   killSignal?: NodeJS.Signals | number;
   /** How long a stop waits after `killSignal` before it sends SIGKILL. @default 5000 */

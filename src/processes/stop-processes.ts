@@ -19,6 +19,8 @@ export interface StopTarget {
   readonly exited: Promise<unknown>;
   /** The value of KEEPALIVE_RUN in its environment, which its descendants inherit. */
   readonly runTag?: string;
+  /** Sends an IPC message to the child; false when it has no channel (any more). */
+  readonly send?: (message: string) => boolean;
 }
 
 /** The variable that marks every process of a monitor's child, wherever it went. */
@@ -32,6 +34,8 @@ export interface StopSettings {
   readonly killTree: boolean;
   /** Called with the pids that get SIGKILL because they outlived `ttl`. */
   readonly onForce?: (pids: number[]) => void;
+  /** Sent over IPC instead of `signal` to the child (the rest of its group gets nothing until SIGKILL). */
+  readonly message?: string;
 }
 
 /** How long to wait for SIGKILLed processes to vanish before giving up on them (uninterruptible sleep). */
@@ -107,7 +111,9 @@ async function waitForSurvivors(target: StopTarget, tracked: readonly ProcessEnt
 export async function stopProcesses(target: StopTarget, settings: StopSettings): Promise<void> {
   let tracked = snapshot(target, settings.killTree);
   if (target.hasExited() && tracked.length === 0 && !groupExists(target.pid)) return;
-  signalAll(target, tracked, settings.killTree, settings.signal);
+  // shutdownMessage: the child is asked over IPC; without a channel it gets the signal.
+  const asked = settings.message !== undefined && !target.hasExited() && target.send?.(settings.message) === true;
+  if (!asked) signalAll(target, tracked, settings.killTree, settings.signal);
   if (settings.signal === 'SIGKILL' || settings.signal === 9) {
     await waitForSurvivors(target, tracked, KILL_WAIT);
     return;

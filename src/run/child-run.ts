@@ -102,7 +102,8 @@ export class ChildRun {
       );
       const exited = new Promise<void>((done) => child.once('exit', () => done()));
       if (child.pid === undefined) return;
-      this.#target = { pid: child.pid, hasExited: () => this.#exited, exited, runTag: settings.runTag };
+      const send = (message: string): boolean => child.connected && child.send(message);
+      this.#target = { pid: child.pid, hasExited: () => this.#exited, exited, runTag: settings.runTag, send };
       child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
         this.#exited = true;
         const uptime = Math.round(performance.now() - this.#startedAt);
@@ -149,7 +150,7 @@ export class ChildRun {
   /** SIGKILL to the child, its group and tree, now (a second Ctrl-C). */
   forceKill(): Promise<void> {
     if (!this.#target) return Promise.resolve();
-    return stopProcesses(this.#target, { ...this.#stop, signal: 'SIGKILL' });
+    return stopProcesses(this.#target, { ...this.#stop, signal: 'SIGKILL', message: undefined });
   }
 
   /** Stops copying output that a straggler still writes into the old pipes. */

@@ -11,6 +11,11 @@ export type RunHooks = Pick<RunSettings, 'onStdout' | 'onStderr' | 'onMessage' |
   readonly onForce: (pids: number[]) => void;
 };
 
+/** How a graceful stop asks, for the status line: `SIGTERM`, or `message "shutdown"`. */
+export function stopRequest(o: Pick<ResolvedOptions, 'killSignal' | 'shutdownMessage'>): string {
+  return o.shutdownMessage === undefined ? String(o.killSignal) : `message ${JSON.stringify(o.shutdownMessage)}`;
+}
+
 /**
  * How one child is spawned and stopped: where its output goes (decided per run, from who
  * listens now), its environment, its own process group, and the stop's signal and grace time.
@@ -24,7 +29,8 @@ export function runSettings(
   hooks: RunHooks,
   additions: SpawnAdditions,
 ): RunSettings {
-  const planned = planOutput(files, o, listening);
+  // shutdownMessage needs the IPC channel it is sent over.
+  const planned = planOutput(files, { ...o, fork: o.fork || o.shutdownMessage !== undefined }, listening);
   // What the features add at spawn (sockets: descriptors from fd 3, LISTEN_* variables, a preload).
   const plan = { ...planned, stdio: stdioWith(planned.stdio, additions.fds) };
   const line = additions.wrap ? additions.wrap(o.command, o.args) : { command: o.command, args: o.args };
@@ -43,7 +49,7 @@ export function runSettings(
     plan,
     files,
     runTag,
-    stop: { signal: o.killSignal, ttl: o.killTTL, killTree: o.killTree, onForce: hooks.onForce },
+    stop: { signal: o.killSignal, ttl: o.killTTL, killTree: o.killTree, onForce: hooks.onForce, message: o.shutdownMessage },
     onStdout: hooks.onStdout,
     onStderr: hooks.onStderr,
     onMessage: hooks.onMessage,
