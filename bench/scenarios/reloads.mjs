@@ -73,8 +73,12 @@ async function underLoad(driver, port, op, reloads) {
   const failures = [];
   for (let i = 0; i < reloads; i += 1) {
     driver.send({ type: op });
-    const { error } = await driver.next('reloaded');
+    // A reload that never finishes (pm2's reload has hung here) ends the load instead of the bench.
+    let timer;
+    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve({ error: `${op} ${i + 1} did not finish in 60 s` }), 60_000)));
+    const { error } = await Promise.race([driver.next('reloaded'), hung]).finally(() => clearTimeout(timer));
     if (error) failures.push(error);
+    if (error?.includes('did not finish')) break;
   }
   const seconds = (performance.now() - started) / 1000;
   over = true;
