@@ -232,13 +232,12 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     return event;
   }
 
-  /** The loop that keeps one child running until the rules or the user say otherwise. */
+  /** The loop that keeps one child running until the rules or the user say otherwise; it follows a reload's new run. */
   async #supervise(isRestart: boolean): Promise<void> {
     for (let restart = isRestart; ; restart = true) {
       let run = this.#spawn(restart);
       this.#run = run;
       let outcome = await run.ended;
-      // A reload put a new run in place (or the old one ended while the new one started): follow it.
       while (this.#run !== run || (this.#reloads.next && this.#request !== 'stop')) {
         if (this.#run === run) this.#reloads.adopt(outcome);
         outcome = await (run = this.#run as ChildRun).ended;
