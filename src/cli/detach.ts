@@ -7,7 +7,8 @@ import type { Output } from '../daemon/commands.js';
 import { launch, StartError } from '../daemon/launch.js';
 import { defaultLogs, ensureHome, homeFolder, isValidName, readRecord, recordFile, StateError, type AppRecord } from '../daemon/state.js';
 import { parseArgs, UsageError, type StartCommand } from './args.js';
-import { ConfigError, planStart, type StartPlan } from './config.js';
+import { ConfigError, type StartPlan } from './config.js';
+import { planAny } from './pm2-plan.js';
 
 /**
  * Detached starts of named apps: `start -d <script>`, and `start <name>` (or `restart <name>` of
@@ -127,7 +128,7 @@ export async function startRecorded(name: string, io: Output): Promise<number> {
   try {
     const command = parseArgs(argv);
     if (command.kind !== 'start') throw new UsageError(`not a start: ${argv.join(' ')}`);
-    plan = planStart(command, argvCwd);
+    plan = await planAny(command, argvCwd);
     resolveOptions(plan.script, plan.options);
   } catch (error) {
     const known = error instanceof UsageError || error instanceof ConfigError || error instanceof KeepaliveError;

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { KeepaliveError, resolveOptions } from '../index.js';
+import { isValidName } from '../daemon/state.js';
+import { toFlags, type StartCommand } from './args.js';
+import { ConfigError } from './config-error.js';
+import { planStart, type StartPlan } from './config.js';
+import { loadPm2File } from './pm2-file.js';
+import { mapPm2App, type MappedApp } from './pm2-keys.js';
+
+/** One app of a pm2 file, planned as it will run: a named app with its own watchdog. */
+export interface Pm2Start {
+  readonly name: string;
+  readonly plan: StartPlan;
+  /** The command line its watchdog runs (and `start <name>` runs again): the file, with `--only <name>`. */
+  readonly argv: readonly string[];
+}
+
+/** A name for an app without one: its script's base name, as pm2 does. */
+function nameOf(app: MappedApp): string {
+  if (app.name !== undefined) return app.name;
+  const script = typeof app.script === 'string' ? app.script : (app.script[0] as string);
+  return path.basename(script).replace(/\.(c|m)?(js|ts)$/i, '');
+}
+
+/**
+ * The apps of a pm2 file that `command` picks (all, or `--only`), each mapped and checked as it
+ * will run, with the flags over the file's keys. Throws ConfigError naming the file, the app and
+ * the key, before anything starts.
+ */
+export async function planPm2File(command: StartCommand, cwd = process.cwd()): Promise<Pm2Start[]> {
+  const { file, folder, apps } = await loadPm2File(command.target, cwd);
+  const { stage, only } = command;
+  if (stage !== undefined && !apps.some((app) => `env_${stage}` in app)) {
+    throw new ConfigError(`pm2 file ${file}: --env ${stage}: no app has env_${stage}`);
+  }
+  const mapped = apps.map((app, index) => mapPm2App(app, { file, folder, stage, index }));
+  const names = mapped.map(nameOf);
+  names.forEach((name, index) => {
+    if (!isValidName(name) || name === 'all') {
+      throw new ConfigError(`pm2 file ${file}: app #${index + 1}: name ${JSON.stringify(name)}: expected letters, digits, ".", "_" and "-" (not "all", not ending in .js)`);
+    }
+    if (names.indexOf(name) !== index) throw new ConfigError(`pm2 file ${file}: two apps are named ${JSON.stringify(name)}`);
+  });
+  for (const name of only ?? []) {
+    if (!names.includes(name)) throw new ConfigError(`pm2 file ${file}: --only ${name}: no such app (apps: ${names.join(', ')})`);
+  }
+  const flags = [...toFlags(command.options), ...(command.quiet ? ['--quiet'] : []), ...(stage === undefined ? [] : [`--env=${stage}`])];
+  return mapped.flatMap((app, index) => {
+    const name = names[index] as string;
+    if (only !== undefined && !only.includes(name)) return [];
+    const plan = planStart(command, cwd, { script: app.script, options: app.options });
+    try {
+      resolveOptions(plan.script, plan.options);
+    } catch (error) {
+      if (!(error instanceof KeepaliveError)) throw error;
+      const option = /^option (\w+)/.exec(error.message)?.[1];
+      const key = option === undefined ? undefined : app.keys[option];
+      throw new ConfigError(`pm2 file ${file}: app ${JSON.stringify(name)}: ${error.message}${key === undefined ? '' : ` (from ${key})`}`);
+    }
+    return [{ name, plan, argv: ['start', ...flags, `--only=${name}`, '--', file] }];
+  });
+}
+
+/** The plan of one start: a script, keepalive's config, or the one app of a pm2 file (`--only <name>`). */
+export async function planAny(command: StartCommand, cwd = process.cwd()): Promise<StartPlan> {
+  if (!command.pm2File) return planStart(command, cwd);
+  const apps = await planPm2File(command, cwd);
+  if (apps.length !== 1) throw new ConfigError(`${command.target}: pick one app with --only to run it in the foreground`);
+  return (apps[0] as Pm2Start).plan;
+}
