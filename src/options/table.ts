@@ -1,4 +1,5 @@
 import type { OptionTable, ResolvedValue } from './spec.js';
+import { cronExpression, timeZone } from './cron.js';
 import {
   count, environment, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings, stdioSetting, text,
   textList, textOrList,
@@ -38,6 +39,17 @@ export const OPTIONS = {
       kind: 'codes', repeatable: true, group: 'restarts',
       help: 'exit statuses that end keepalive instead of a restart: `0,143`',
     },
+  },
+  cronRestart: {
+    check: cronExpression,
+    flag: {
+      kind: 'text', value: 'cron', group: 'restarts',
+      help: 'restart the script gracefully on this schedule: `"0 3 * * *"` (seconds first with six fields); counts towards neither `--max` nor the backoff',
+    },
+  },
+  cronTimezone: {
+    check: timeZone,
+    flag: { kind: 'text', value: 'zone', group: 'restarts', help: 'the time zone of `--cronRestart`: `Europe/Paris`', default: "the system's" },
   },
 
   outFile: {
@@ -105,6 +117,13 @@ export const OPTIONS = {
   env: {
     check: environment, default: {},
     flag: { kind: 'env', repeatable: true, group: 'process', help: 'set a variable for the script' },
+  },
+  envFile: {
+    check: text, path: true,
+    flag: {
+      kind: 'text', value: 'file', group: 'process',
+      help: 'a dotenv file of variables for the script, read again at each start; `--env` goes over it',
+    },
   },
   hideEnv: {
     check: textList, default: [],
