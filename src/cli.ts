@@ -16,6 +16,7 @@ import { systemdUnit } from './daemon/unit.js';
 import { keepRecord } from './daemon/watchdog.js';
 import { runPm2File, startPm2File } from './cli/pm2-commands.js';
 import { planAny } from './cli/pm2-plan.js';
+import { runResurrect, runSave, runStartup } from './cli/boot.js';
 
 /** Exit statuses that are keepalive's own; a script that gave up passes on its own status. */
 export const EXIT = { stopped: 0, startFailed: 1, usage: 2, closedPipe: 141 } as const;
@@ -73,6 +74,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return runLogs(command.name, command.lines, command.follow, io);
     case 'file':
       return runPm2File(command.action, command.start, io);
+    case 'boot':
+      return command.action === 'save' ? runSave(io) : command.action === 'resurrect' ? runResurrect(io) : runStartup(command.userUnit, io);
   }
 }
 

@@ -40,6 +40,8 @@ export type Command =
     }
   | { readonly kind: 'unit'; readonly start: StartCommand }
   | { readonly kind: 'list'; readonly json: boolean }
+  /** `save`, `resurrect`, `startup [--user]`. */
+  | { readonly kind: 'boot'; readonly action: 'save' | 'resurrect' | 'startup'; readonly userUnit: boolean }
   | { readonly kind: 'stop'; readonly name: string }
   | { readonly kind: 'restart'; readonly name: string }
   | { readonly kind: 'delete'; readonly name: string }
@@ -251,6 +253,13 @@ export function parseArgs(argv: readonly string[]): Command {
       return parseAppCommand(command, rest);
     case 'logs':
       return parseLogs(rest);
+    case 'save':
+    case 'resurrect':
+    case 'startup': {
+      const [first] = rest.filter((word) => command !== 'startup' || word !== '--user');
+      if (first !== undefined) throw new UsageError(`${command}: unexpected ${JSON.stringify(first)}${command === 'startup' ? '; only --user' : ''}`);
+      return { kind: 'boot', action: command, userUnit: rest.includes('--user') };
+    }
     case 'help':
       if (rest.length === 0) return { kind: 'help', topic: 'general' };
       if (rest.length === 1 && rest[0] === 'start') return { kind: 'help', topic: 'start' };
