@@ -91,7 +91,7 @@ function convert(flag: Flag, value: string): unknown {
       const at = value.indexOf('=');
       // `--env production`: a pm2 file's stage (pm2's habit); `--env KEY=VALUE` sets a variable.
       if (at === -1 && /^[A-Za-z0-9_-]+$/.test(value)) return value;
-      if (at <= 0) throw bad(flag, value, 'KEY=VALUE, or a stage name for a pm2 file');
+      if (at <= 0) throw bad(flag, value, 'KEY=VALUE');
       return [value.slice(0, at), value.slice(at + 1)];
     }
     case 'name':

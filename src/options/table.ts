@@ -116,7 +116,7 @@ export const OPTIONS = {
   },
   env: {
     check: environment, default: {},
-    flag: { kind: 'env', repeatable: true, group: 'process', help: 'set a variable for the script' },
+    flag: { kind: 'env', repeatable: true, group: 'process', help: "set a variable for the script; with a pm2 file, `--env <stage>` picks its apps' `env_<stage>`" },
   },
   envFile: {
     check: text, path: true,
