@@ -198,9 +198,10 @@ const BY_EXTENSION: Readonly<Record<string, string | undefined>> = { '.js': 'nod
 /** The script and `command`: node (with node_args) for JavaScript, another interpreter, or the program itself. */
 function command(app: Pm2App, cwd: string, options: Draft, fail: (key: string, why: string) => ConfigError): Pick<MappedApp, 'script'> {
   const given = app.script as string;
-  // A bare word that is no file here (`npm`) is a program found on the PATH.
-  const script = given.includes('/') || existsSync(path.resolve(cwd, given)) ? path.resolve(cwd, given) : given;
   const interpreter = (app.interpreter as string | undefined) ?? BY_EXTENSION[path.extname(given).toLowerCase()] ?? 'none';
+  // A program named by a bare word that is no file here (`npm`) is found on the PATH.
+  const isPath = interpreter !== 'none' || given.includes('/') || existsSync(path.resolve(cwd, given));
+  const script = isPath ? path.resolve(cwd, given) : given;
   const flags = [...(words(app.node_args) ?? []), ...(words(app.interpreter_args) ?? [])];
   if (interpreter === 'none') {
     if (flags.length > 0) throw fail(app.node_args === undefined ? 'interpreter_args' : 'node_args', 'needs an interpreter; the script runs as a program');
