@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { StartCommand } from './args.js';
 import { ConfigError } from './config-error.js';
 import { startDetached } from './detach.js';
 import { planPm2File, type Pm2Start } from './pm2-plan.js';
 import { runDelete, runStop, type Output } from '../daemon/commands.js';
-import { homeFolder, recordFile } from '../daemon/state.js';
+import { check, homeFolder, readRecord } from '../daemon/state.js';
 
 /**
  * A pm2 file's apps as named apps: `start <file>` starts each in the background with its own
@@ -53,9 +52,16 @@ export async function runPm2File(action: 'stop' | 'restart' | 'delete', command:
     return worst(statuses);
   }
   if (action === 'stop') return worst(await Promise.all(names.map((name) => runStop(name, io))));
-  // Apps never started have no record: nothing to stop.
+  // Only the apps that run are stopped first; the others just start.
   const home = homeFolder();
-  const recorded = names.filter((name) => existsSync(recordFile(home, name)));
+  const recorded = names.filter((name) => {
+    try {
+      const record = readRecord(home, name);
+      return record !== undefined && (check(record).watchdogAlive || check(record).childAlive);
+    } catch {
+      return true; // A broken record: stop says what is wrong with it.
+    }
+  });
   const stopped = worst(await Promise.all(recorded.map((name) => runStop(name, io))));
   const started = await startApps(apps, io);
   return Math.max(stopped, started);

@@ -4,8 +4,8 @@ import { isValidName } from '../daemon/state.js';
 import { toFlags, type StartCommand } from './args.js';
 import { ConfigError } from './config-error.js';
 import { planStart, type StartPlan } from './config.js';
-import { loadPm2File } from './pm2-file.js';
-import { mapPm2App, type MappedApp } from './pm2-keys.js';
+import { loadPm2File, type Pm2App } from './pm2-file.js';
+import { mapPm2App } from './pm2-keys.js';
 
 /** One app of a pm2 file, planned as it will run: a named app with its own watchdog. */
 export interface Pm2Start {
@@ -15,11 +15,10 @@ export interface Pm2Start {
   readonly argv: readonly string[];
 }
 
-/** A name for an app without one: its script's base name, as pm2 does. */
-function nameOf(app: MappedApp): string {
-  if (app.name !== undefined) return app.name;
-  const script = typeof app.script === 'string' ? app.script : (app.script[0] as string);
-  return path.basename(script).replace(/\.(c|m)?(js|ts)$/i, '');
+/** An app's name: `name`, or its script's base name, as pm2 does. */
+function nameOf(app: Pm2App): string {
+  if (typeof app.name === 'string') return app.name;
+  return typeof app.script === 'string' ? path.basename(app.script).replace(/\.(c|m)?(js|ts)$/i, '') : '';
 }
 
 /**
@@ -33,8 +32,7 @@ export async function planPm2File(command: StartCommand, cwd = process.cwd()): P
   if (stage !== undefined && !apps.some((app) => `env_${stage}` in app)) {
     throw new ConfigError(`pm2 file ${file}: --env ${stage}: no app has env_${stage}`);
   }
-  const mapped = apps.map((app, index) => mapPm2App(app, { file, folder, stage, index }));
-  const names = mapped.map(nameOf);
+  const names = apps.map(nameOf);
   names.forEach((name, index) => {
     if (!isValidName(name) || name === 'all') {
       throw new ConfigError(`pm2 file ${file}: app #${index + 1}: name ${JSON.stringify(name)}: expected letters, digits, ".", "_" and "-" (not "all", not ending in .js)`);
@@ -45,9 +43,10 @@ export async function planPm2File(command: StartCommand, cwd = process.cwd()): P
     if (!names.includes(name)) throw new ConfigError(`pm2 file ${file}: --only ${name}: no such app (apps: ${names.join(', ')})`);
   }
   const flags = [...toFlags(command.options), ...(command.quiet ? ['--quiet'] : []), ...(stage === undefined ? [] : [`--env=${stage}`])];
-  return mapped.flatMap((app, index) => {
+  return apps.flatMap((raw, index) => {
     const name = names[index] as string;
     if (only !== undefined && !only.includes(name)) return [];
+    const app = mapPm2App(raw, { file, folder, stage, index });
     const plan = planStart(command, cwd, { script: app.script, options: app.options });
     try {
       resolveOptions(plan.script, plan.options);
