@@ -1,6 +1,16 @@
 import { Cron } from 'croner';
 import type { FeatureFactory } from './feature.js';
 
+/** When a schedule fires next after `from`, in its time zone: what the status line says. */
+export function nextCronRun(expression: string, timezone: string | undefined, from: Date): Date | null {
+  const job = new Cron(expression, { ...(timezone === undefined ? {} : { timezone }), paused: true });
+  try {
+    return job.nextRun(from);
+  } finally {
+    job.stop();
+  }
+}
+
 /**
  * `cronRestart`: a graceful restart, with the reason `cron`, at each time of the schedule (in
  * `cronTimezone`). It reaches the restart rule as a requested restart, so it counts towards
