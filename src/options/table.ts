@@ -179,6 +179,10 @@ export const OPTIONS = {
     check: milliseconds, default: 100,
     flag: { kind: 'ms', group: 'watching', help: 'how often to poll' },
   },
+  watchDelay: {
+    check: milliseconds, default: 200,
+    flag: { kind: 'ms', group: 'watching', help: 'restart once nothing has changed for this long: one restart per burst of changes' },
+  },
 } satisfies OptionTable;
 
 export type OptionName = keyof typeof OPTIONS;

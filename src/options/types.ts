@@ -134,4 +134,9 @@ export interface MonitorOptions {
   usePolling?: boolean;
   /** How often to poll, with `usePolling`. @default 100 */
   pollingInterval?: number;
+  /**
+   * Restart once nothing has changed for this long, so that a burst of changes (a build, a
+   * `git checkout`) causes one restart. @default 200
+   */
+  watchDelay?: number;
 }
