@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { KeepaliveError, resolveOptions } from '../index.js';
 import { isValidName } from '../daemon/state.js';
+import { missingScript } from '../run/missing-script.js';
 import { toFlags, type StartCommand } from './args.js';
 import { ConfigError } from './config-error.js';
 import { planStart, type StartPlan } from './config.js';
@@ -49,8 +50,10 @@ export async function planPm2File(command: StartCommand, cwd = process.cwd()): P
     const app = mapPm2App(raw, { file, folder, stage, index });
     const plan = planStart(command, cwd, { script: app.script, options: app.options });
     try {
-      resolveOptions(plan.script, plan.options);
+      const missing = missingScript(resolveOptions(plan.script, plan.options));
+      if (missing !== undefined) throw new ConfigError(`pm2 file ${file}: app ${JSON.stringify(name)}: script not found: ${missing}`);
     } catch (error) {
+      if (error instanceof ConfigError) throw error;
       if (!(error instanceof KeepaliveError)) throw error;
       const option = /^option (\w+)/.exec(error.message)?.[1];
       const key = option === undefined ? undefined : app.keys[option];

@@ -120,6 +120,12 @@ describe('pm2 files', () => {
     assert.deepEqual(JSON.parse((await box.run(['list', '--json'])).stdout), []);
     const stage = await box.run(['start', 'ecosystem.config.cjs', '--env', 'prod', '--only', 'fine'], undefined, dir);
     assert.match(stage.stderr, /--env prod: no app has env_prod\n$/);
+    // A missing script is found before anything starts, too.
+    writeFileSync(path.join(dir, 'typo.config.js'), `module.exports = { apps: [{ name: 'ok', script: ${JSON.stringify(app)} }, { name: 'typo', script: 'serevr.js' }] };\n`);
+    const typo = await box.run(['start', 'typo.config.js'], undefined, dir);
+    assert.equal(typo.code, 1);
+    assert.equal(typo.stderr, `keepalive: pm2 file ${path.join(dir, 'typo.config.js')}: app "typo": script not found: ${path.join(dir, 'serevr.js')}\n`);
+    assert.deepEqual(JSON.parse((await box.run(['list', '--json'])).stdout), []);
     // --only picks the apps that are read: the other app's keys do not stop it.
     const fine = await box.run(['start', 'ecosystem.config.cjs', '--only', 'fine'], undefined, dir);
     assert.equal(fine.code, 0, fine.stderr);
