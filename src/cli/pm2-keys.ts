@@ -68,7 +68,8 @@ function time(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim()) : null;
   if (!match) return undefined;
-  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' ?? 'ms'];
+  const unit = (match[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h';
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit];
 }
 
 /** A list of words: an array, or a string split on white space (pm2's `args: '--port 80'`). */
