@@ -14,6 +14,9 @@ import { defaultLogs, ensureHome, homeFolder, StateError } from './daemon/state.
 import { resolvePaths } from './options/options.js';
 import { systemdUnit } from './daemon/unit.js';
 import { keepRecord } from './daemon/watchdog.js';
+import { runPm2File, startPm2File } from './cli/pm2-commands.js';
+import { planAny } from './cli/pm2-plan.js';
+import { runResurrect, runSave, runStartup } from './cli/boot.js';
 
 /** Exit statuses that are keepalive's own; a script that gave up passes on its own status. */
 export const EXIT = { stopped: 0, startFailed: 1, usage: 2, closedPipe: 141 } as const;
@@ -52,6 +55,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.out(`${version()}\n`);
       return 0;
     case 'start':
+      // A pm2 file's apps run in the background; its watchdogs run one app each (`--only`).
+      if (command.pm2File && process.env[DAEMON_ENV] === undefined) return startPm2File(command, io);
       if (process.env[DAEMON_ENV] === undefined && isRecordedName(command)) return startRecorded(command.target, io);
       if (command.daemon && process.env[DAEMON_ENV] === undefined) return startDetached(command, argv, io);
       return start(command, argv, io);
@@ -67,6 +72,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return runDelete(command.name, io);
     case 'logs':
       return runLogs(command.name, command.lines, command.follow, io);
+    case 'file':
+      return runPm2File(command.action, command.start, io);
+    case 'boot':
+      return command.action === 'save' ? runSave(io) : command.action === 'resurrect' ? runResurrect(io) : runStartup(command.userUnit, io);
   }
 }
 
@@ -151,7 +160,7 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
   let plan: StartPlan;
   let monitor: Monitor;
   try {
-    plan = planStart(command);
+    plan = await planAny(command);
     if (detached !== undefined) plan = { ...plan, options: detachedOptions(plan.options, home, detached) };
     monitor = new Monitor(plan.script, plan.options);
   } catch (error) {

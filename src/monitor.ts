@@ -62,7 +62,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     super();
     this.#options = resolveOptions(script, options);
     this.#history = new RestartHistory(this.#options);
-    this.#envs = new ChildEnvCache({ ...this.#options, runTag: this.#runTag });
+    this.#envs = new ChildEnvCache({ ...this.#options, runTag: this.#runTag }, (error) => this.#reportError(error));
     // Checked here, so that a broken install fails before anything runs.
     if (this.#options.timestamp) checkStamping();
     const { outFile, errFile, logFile } = this.#options;
@@ -116,7 +116,6 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.#request = undefined;
     this.#stopped = undefined;
     this.#history.reset();
-    this.#envs.clear();
 
     if (missing) {
       // Reported after start() returns, so that listeners attached in the same tick hear it.
@@ -297,8 +296,9 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     if (settleStop) void featuresClosed.then(settleStop);
   }
 
-  /** Makes this start's features, then opens the files; on a failure, undoes what it did and throws. */
+  /** Reads the env file, makes this start's features, then opens the files; on a failure, undoes what it did and throws. */
   #attachFeatures(): void {
+    this.#envs.reload();
     const report = (error: Error): void => this.#reportError(error);
     this.#features.attach({
       options: this.#options,

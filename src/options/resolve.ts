@@ -58,8 +58,9 @@ function commandLine(script: unknown, options: Checked): Pick<ResolvedOptions, '
   throw new KeepaliveError('INVALID_OPTION', `script: expected a path or an array [command, ...args], got ${showValue(script)}`);
 }
 
-/** The rules between options: a backoff cap needs a wait to double, and is at least that wait. */
-function checkTogether({ spinSleepTime, maxSpinSleepTime }: Checked): void {
+/** The rules between options: a backoff cap needs a wait to double, and is at least that wait; a time zone needs a schedule. */
+function checkTogether({ spinSleepTime, maxSpinSleepTime, cronRestart, cronTimezone }: Checked): void {
+  if (cronTimezone !== undefined && cronRestart === undefined) throw invalid('cronTimezone', cronTimezone, 'to be used with cronRestart');
   if (maxSpinSleepTime === undefined) return;
   if (!(spinSleepTime !== undefined && spinSleepTime > 0)) {
     throw invalid('maxSpinSleepTime', maxSpinSleepTime, 'to be used with a spinSleepTime > 0 (the wait that doubles)');

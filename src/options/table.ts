@@ -1,4 +1,5 @@
 import type { OptionTable, ResolvedValue } from './spec.js';
+import { cronExpression, timeZone } from './cron.js';
 import {
   count, environment, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings, stdioSetting, text,
   textList, textOrList,
@@ -38,6 +39,17 @@ export const OPTIONS = {
       kind: 'codes', repeatable: true, group: 'restarts',
       help: 'exit statuses that end keepalive instead of a restart: `0,143`',
     },
+  },
+  cronRestart: {
+    check: cronExpression,
+    flag: {
+      kind: 'text', value: 'cron', group: 'restarts',
+      help: 'restart the script gracefully on this schedule: `"0 3 * * *"` (seconds first with six fields); counts towards neither `--max` nor the backoff',
+    },
+  },
+  cronTimezone: {
+    check: timeZone,
+    flag: { kind: 'text', value: 'zone', group: 'restarts', help: 'the time zone of `--cronRestart`: `Europe/Paris`', default: "the system's" },
   },
 
   outFile: {
@@ -104,7 +116,14 @@ export const OPTIONS = {
   },
   env: {
     check: environment, default: {},
-    flag: { kind: 'env', repeatable: true, group: 'process', help: 'set a variable for the script' },
+    flag: { kind: 'env', repeatable: true, group: 'process', help: "set a variable for the script; with a pm2 file, `--env <stage>` picks its apps' `env_<stage>`" },
+  },
+  envFile: {
+    check: text, path: true,
+    flag: {
+      kind: 'text', value: 'file', group: 'process',
+      help: 'a dotenv file of variables for the script, read again at each start; `--env` goes over it',
+    },
   },
   hideEnv: {
     check: textList, default: [],
@@ -159,6 +178,10 @@ export const OPTIONS = {
   pollingInterval: {
     check: milliseconds, default: 100,
     flag: { kind: 'ms', group: 'watching', help: 'how often to poll' },
+  },
+  watchDelay: {
+    check: milliseconds, default: 200,
+    flag: { kind: 'ms', group: 'watching', help: 'restart once nothing has changed for this long: one restart per burst of changes' },
   },
 } satisfies OptionTable;
 

@@ -38,6 +38,14 @@ export interface MonitorOptions {
    * 128 + the signal's number, as shells report it (143 for SIGTERM). @default []
    */
   stopExitCodes?: readonly number[];
+  /**
+   * Restart the child gracefully on this cron schedule (`'0 3 * * *'`; with six fields, the first
+   * is seconds). Such a restart counts towards neither `max` nor the backoff, and does not revive
+   * a monitor that gave up. @default undefined
+   */
+  cronRestart?: string;
+  /** The IANA time zone of `cronRestart` (`'Europe/Paris'`). @default undefined (the system's time zone) */
+  cronTimezone?: string;
 
   /** Append the child's stdout to this file; missing folders are created. @default undefined */
   outFile?: string;
@@ -80,6 +88,12 @@ export interface MonitorOptions {
   pidFile?: string;
   /** Variables set over `process.env` for the child (`undefined` removes one). @default {} */
   env?: Readonly<Record<string, EnvValue>>;
+  /**
+   * A dotenv file (`KEY=value` lines) of variables for the child, over `process.env` and under
+   * `env`; read again at each start of a child, so that an edit applies at the next restart and a
+   * removed line is gone. @default undefined
+   */
+  envFile?: string;
   /** Names of variables removed from the child's environment (secrets). @default [] */
   hideEnv?: readonly string[];
   /** Open an IPC channel so that `send()` and the `message` event work. @default false */
@@ -120,4 +134,9 @@ export interface MonitorOptions {
   usePolling?: boolean;
   /** How often to poll, with `usePolling`. @default 100 */
   pollingInterval?: number;
+  /**
+   * Restart once nothing has changed for this long, so that a burst of changes (a build, a
+   * `git checkout`) causes one restart. @default 200
+   */
+  watchDelay?: number;
 }

@@ -4,6 +4,8 @@ export type KeepaliveErrorCode =
   | 'INVALID_OPTION'
   /** A log or pid file's folder is missing or cannot be written. */
   | 'LOG_PATH'
+  /** The `envFile` cannot be read (at `start()`, or reported at a restart, which keeps the last variables). */
+  | 'ENV_FILE'
   /** The script to run with node does not exist. */
   | 'SCRIPT_NOT_FOUND'
   /** The command could not be spawned (ENOENT, EACCES, ...): see `cause`. */
