@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ForeverProperties } from './compat/forever-properties.js';
 import { FeatureSet } from './features/feature-set.js';
-import { resolveOptions, type MonitorOptions, type ResolvedOptions } from './options/options.js';
+import { resolveOptions, type ArgValue, type MonitorOptions, type ResolvedOptions } from './options/options.js';
 import { checkStamping } from './output/line-stamper.js';
 import { OutputFiles } from './output/output-files.js';
 import { ChildEnvCache } from './run/child-env.js';
@@ -56,7 +56,7 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
   readonly #runTag = `${process.pid}-${randomUUID()}`;
   readonly #envs: ChildEnvCache;
 
-  constructor(script: string | readonly string[], options: MonitorOptions = {}) {
+  constructor(script: string | readonly ArgValue[], options: MonitorOptions = {}) {
     super();
     this.#options = resolveOptions(script, options);
     this.#history = new RestartHistory(this.#options);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import treeKill from 'tree-kill';
 import { Monitor } from '../monitor.js';
-import { parseSignal, type MonitorOptions } from '../options/options.js';
+import { parseSignal, type ArgValue, type MonitorOptions } from '../options/options.js';
 import { packageFile } from '../package-files.js';
 import { descendantsOf, hasProcTable, readProcess } from '../processes/process-table.js';
 import { send } from '../processes/stop-processes.js';
@@ -14,7 +14,7 @@ import { KeepaliveError } from '../vocabulary/errors.js';
 export const version: string = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 
 /** Makes a Monitor and starts it (forever-monitor's `start`). Without a `uid`, it gets a random one. */
-export function start(script: string | readonly string[], options: MonitorOptions = {}): Monitor {
+export function start(script: string | readonly ArgValue[], options: MonitorOptions = {}): Monitor {
   return new Monitor(script, options).start();
 }
 
