@@ -172,6 +172,7 @@ test("command may carry flags ('node --expose-gc'), and parser replaces the spli
   await events.once(withFlag, 'exit');
   assert.equal(JSON.parse(flagged.text).gc, 'function');
   assert.equal(withFlag.command, 'node --expose-gc');
+  assert.deepEqual([withFlag.data.command, withFlag.data.file, withFlag.data.args], ['node --expose-gc', fixture('gc-exposed.js'), []]);
 
   const calls: unknown[] = [];
   const parser = (command: string, args: string[]) => {
