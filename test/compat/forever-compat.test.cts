@@ -111,6 +111,17 @@ for (const unmovableLogs of [false, true]) {
   });
 }
 
+test('a listener attached later to a file the child holds hears its last words before exit:code', async () => {
+  const outFile = path.join(tempDir(), 'out.log');
+  const child = forever.start(fixture('cli-write-on-usr1.js'), { silent: true, outFile, unmovableLogs: true, max: 1 });
+  await events.once(child, 'start');
+  await fileSays(outFile, 'ready');
+  const out = collect(child, 'stdout');
+  const ended = new Promise<string>((resolve) => child.on('exit:code', () => resolve(out.text)));
+  process.kill(child.child?.pid as number, 'SIGUSR1');
+  assert.equal(await ended, 'after SIGUSR1\n');
+});
+
 test('a listener attached later to a stream the child writes to the terminal (or nowhere) hears it from the next run', async () => {
   const child = forever.start(fixture('speak-on-usr1.js'), { silent: true });
   await events.once(child, 'start');

@@ -56,6 +56,21 @@ test('bad values are rejected with the option and the value named', () => {
   assert.throws(() => new Monitor('app.js', { max: -3 }), /option max: expected a whole number >= 1, got -3/);
 });
 
+test("forever-monitor's command line: numbers as arguments, the command as given, parser on an array script", () => {
+  const numeric = resolveOptions([process.execPath, 'app.js', 8090], { args: [false] });
+  assert.deepEqual([numeric.command, numeric.args], [process.execPath, ['app.js', '8090', 'false']]);
+  const flagged = resolveOptions('app.js', { command: 'node --expose-gc', args: ['-p', 1] });
+  assert.deepEqual([flagged.command, flagged.args], ['node', ['--expose-gc', 'app.js', '-p', '1']]);
+  assert.deepEqual([flagged.commandAsGiven, flagged.scriptArgs], ['node --expose-gc', ['app.js', '-p', '1']]);
+  const seen: unknown[] = [];
+  const parsed = resolveOptions(['perl', '-le', 'print 1'], {
+    parser: (command: string, args: string[]) => (seen.push(command, args), { command: `/usr/bin/${command}`, args: ['-w', ...args] }),
+  });
+  assert.deepEqual(seen, ['perl', ['-le', 'print 1']]);
+  assert.deepEqual([parsed.command, parsed.args], ['/usr/bin/perl', ['-w', '-le', 'print 1']]);
+  assert.throws(() => resolveOptions(['perl', { a: 1 }]), /script\[1\]: expected a string, number or boolean/);
+});
+
 test('signal names are accepted in any usual spelling', () => {
   assert.equal(resolveOptions('a.js', { killSignal: 'int' }).killSignal, 'SIGINT');
   assert.equal(resolveOptions('a.js', { killSignal: 'SIGHUP' }).killSignal, 'SIGHUP');
