@@ -65,7 +65,7 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
     if (this.#options.timestamp) checkStamping();
     const { outFile, errFile, logFile } = this.#options;
     this.#files = new OutputFiles({ outFile, errFile, logFile }, (event) => this.#status(event));
-    (this as unknown as NodeJS.EventEmitter).on('newListener', (event: unknown) => this.#run?.listenerAdded(event)); // late stdout/stderr
+    (this as unknown as NodeJS.EventEmitter).on('newListener', (event: unknown) => this.#run?.listenerAdded(event)); // see listenerAdded
   }
 
   /** Where the monitor is: idle, running, restarting, waiting, stopping, stopped or gave-up. */

@@ -29,7 +29,7 @@ export interface OutputPlan {
   readonly follows: readonly FollowRoute[];
   /** Files handed to the child itself (`unmovableLogs`): a reopen cannot move its output. */
   readonly held: readonly OutputName[];
-  /** The file each stream holds, of those in `held`: a later listener follows it. */
+  /** The stream's own file, when the child holds it and shares it with no other stream: a later listener follows it. */
   readonly holds: Partial<Record<StreamName, OutputName>>;
 }
 
@@ -84,7 +84,7 @@ export function planOutput(files: OutputFiles, settings: RoutingSettings, listen
     } else if (plain && settings.unmovableLogs && only !== undefined && more.length === 0 && (!route.echo || followable)) {
       stdio[stream.index] = files.fd(only) as number;
       held.push(only);
-      holds[stream.name] = only;
+      if (followable) holds[stream.name] = only;
       if (route.echo) follows.push({ file: only, echo: route.echo });
     } else {
       stdio[stream.index] = 'pipe';

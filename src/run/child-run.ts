@@ -57,7 +57,7 @@ export class ChildRun {
   readonly #followers: FileFollower[];
   readonly #settings: RunSettings;
   /** The streams that a listener attached during this run follows in the file the child holds. */
-  readonly #followed = new Set<string>();
+  readonly #followed = new Set<'stdout' | 'stderr'>();
   #terminating: Promise<void> | undefined;
   #target: StopTarget | undefined;
 
@@ -123,8 +123,9 @@ export class ChildRun {
    * A `stdout` or `stderr` listener was attached while this run goes on. A stream read through a
    * pipe reaches it already; one the child writes to its own file (`unmovableLogs`) is followed
    * from the file's current end, like `tail -f`, and the rest is emitted before the exit is
-   * reported. A stream the child writes to the terminal (or nowhere) cannot be read: the
-   * listener hears it from the next run on.
+   * reported. A stream the child writes to the terminal, nowhere, or a file both streams share
+   * (a `logFile`, which holds keepalive's status lines too) cannot be told apart: the listener
+   * hears it from the next run on.
    */
   listenerAdded(event: unknown): void {
     const stream = event === 'stdout' || event === 'stderr' ? event : undefined;
