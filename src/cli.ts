@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { KeepaliveError, Monitor, formatStatus, resolveOptions } from './index.js';
+import { KeepaliveError, Monitor, formatStatus, resolveOptions, version } from './index.js';
 import { packageFile } from './package-files.js';
 import { statusLine } from './vocabulary/events.js';
 import { parseArgs, toFlags, UsageError, type Command, type StartCommand } from './cli/args.js';
@@ -52,7 +51,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.out(command.topic === 'start' ? START_HELP : GENERAL_HELP);
       return 0;
     case 'version':
-      io.out(`${version()}\n`);
+      io.out(`${version}\n`);
       return 0;
     case 'start':
       // A pm2 file's apps run in the background; its watchdogs run one app each (`--only`).
@@ -145,11 +144,6 @@ function unit(command: StartCommand, io: Io): number {
   return 0;
 }
 
-function version(): string {
-  const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
-  return version;
-}
-
 async function start(command: StartCommand, argv: readonly string[], io: Io): Promise<number> {
   // A named watchdog: spawned by `start -d` (which holds the name), or `start --name` in the foreground.
   const detached = process.env[DAEMON_ENV];
@@ -192,7 +186,7 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
     }
     const cwd = process.cwd();
     keepRecord(monitor, {
-      home, name, script: plan.script, args: [...(plan.options.args ?? [])], cwd: plan.options.cwd ? path.resolve(cwd, plan.options.cwd) : cwd,
+      home, name, script: plan.script, args: (plan.options.args ?? plan.options.options ?? []).map(String), cwd: plan.options.cwd ? path.resolve(cwd, plan.options.cwd) : cwd,
       logs: recordLogs(plan.options, cwd, detached === undefined ? undefined : defaultLogs(home, name).watchdog),
       killTTL: monitor.options.killTTL, argv, argvCwd: cwd, warn: (text) => say(io, text),
     });

@@ -166,6 +166,13 @@ function globMatcher(patterns: readonly string[]): (relative: string, absolute: 
   return (relative, absolute) => tests.some((test) => test(relative, absolute));
 }
 
+/** The patterns of `.foreverignore` in a watched folder as they are used: no blank lines or `#` comments. */
+export function foreverIgnorePatterns(root: string): string[] {
+  return readIgnoreFile(root, () => {})
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
 /** The patterns of `.foreverignore` in a watched folder, one per line; none when there is no file. */
 function readIgnoreFile(root: string, onError: (error: Error) => void): string[] {
   const file = path.join(root, '.foreverignore');

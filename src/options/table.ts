@@ -1,8 +1,8 @@
 import type { OptionTable, ResolvedValue } from './spec.js';
 import { cronExpression, timeZone } from './cron.js';
 import {
-  count, environment, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings, stdioSetting, text,
-  textList, textOrList,
+  argumentList, commandParser, count, environment, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings,
+  stdioSetting, text, textList, textOrList,
 } from './values.js';
 
 /**
@@ -97,7 +97,9 @@ export const OPTIONS = {
       help: 'the program that runs the script; may carry flags: `-c "node --expose-gc"`',
     },
   },
-  args: { check: textList, default: [] },
+  args: { check: argumentList, default: [] },
+  options: { check: argumentList },
+  parser: { check: commandParser },
   sourceDir: {
     check: text, path: true,
     flag: { kind: 'text', value: 'dir', group: 'process', help: 'the folder the script path is relative to' },
@@ -194,4 +196,8 @@ export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
 export type ResolvedOptions = { readonly [K in OptionName]: ResolvedValue<(typeof OPTIONS)[K]> } & {
   /** The script as given (after `sourceDir`), or undefined when `script` was an array. */
   readonly file: string | undefined;
+  /** The program as given, flags and all (`'node --expose-gc'`), or `script[0]`: forever-monitor's `command`. */
+  readonly commandAsGiven: string;
+  /** The script and its arguments (or `script` after its first word), as forever-monitor's `args` holds them. */
+  readonly scriptArgs: readonly string[];
 };

@@ -4,10 +4,26 @@ import type { SpawnOptions, StdioOptions } from 'node:child_process';
 export type SpawnWithOptions = Pick<
   SpawnOptions,
   'uid' | 'gid' | 'argv0' | 'windowsHide' | 'windowsVerbatimArguments' | 'serialization'
->;
+> & {
+  /** forever-monitor's; Node has ignored it for years. Ignored, with a warning. */
+  customFds?: readonly number[];
+  /** The child always gets a session of its own (`true`); `false` is ignored, with a warning. */
+  setsid?: boolean;
+  /** keepalive never runs a shell: only `false` is accepted. */
+  shell?: false;
+};
 
 /** Environment values; numbers and booleans are turned into strings, `undefined` removes a variable. */
 export type EnvValue = string | number | boolean | undefined;
+
+/** A command-line argument; numbers and booleans are turned into strings, as Node does. */
+export type ArgValue = string | number | boolean;
+
+/**
+ * forever-monitor's `parser`: turns the command as given and the script's arguments into the
+ * program to run and all of its arguments.
+ */
+export type CommandParser = (command: string, args: string[]) => { command: string; args: readonly ArgValue[] };
 
 /**
  * Everything a `Monitor` can be told. Names and meanings follow forever-monitor 3.x; the
@@ -75,8 +91,19 @@ export interface MonitorOptions {
 
   /** The program that runs a string script; may carry flags (`'node --expose-gc'`). @default process.execPath */
   command?: string;
-  /** Arguments after the script. Never changed by keepalive. @default [] */
-  args?: readonly string[];
+  /** Arguments after the script; numbers and booleans become strings. Never changed by keepalive. @default [] */
+  args?: readonly ArgValue[];
+  /**
+   * forever's old name for `args`, deprecated: accepted with a one-time warning
+   * (`KEEPALIVE_DEP_OPTIONS`); giving both is an error. @default undefined
+   */
+  options?: readonly ArgValue[];
+  /**
+   * Replaces the splitting of `command` around spaces: called once, when the monitor is made, with
+   * the command as given and the script with its arguments; returns `{ command, args }` to run
+   * (forever-monitor's `parser`). @default undefined
+   */
+  parser?: CommandParser;
   /** A folder the script path is relative to. @default undefined */
   sourceDir?: string;
   /** The child's working directory. @default process.cwd() */
@@ -100,7 +127,8 @@ export interface MonitorOptions {
   fork?: boolean;
   /**
    * More settings for `child_process.spawn`: `uid`, `gid`, `argv0`, `serialization`,
-   * `windowsHide`, `windowsVerbatimArguments`. @default {}
+   * `windowsHide`, `windowsVerbatimArguments`. forever's `customFds` and `setsid: false` are
+   * ignored with a warning, `shell: true` is refused (see "Differences from forever-monitor"). @default {}
    */
   spawnWith?: SpawnWithOptions;
   /** The child's stdio, replacing keepalive's own choice. @default undefined */

@@ -10,6 +10,7 @@ export type StreamName = 'stdout' | 'stderr';
 export interface PipeRoute {
   readonly files: readonly OutputName[];
   readonly echo: Writable | undefined;
+  /** Someone listened at the spawn (then the stream needs a pipe); later listeners hear it too. */
   readonly emit: boolean;
   readonly timestamp: boolean;
 }
@@ -28,6 +29,8 @@ export interface OutputPlan {
   readonly follows: readonly FollowRoute[];
   /** Files handed to the child itself (`unmovableLogs`): a reopen cannot move its output. */
   readonly held: readonly OutputName[];
+  /** The stream's own file, when the child holds it and shares it with no other stream: a later listener follows it. */
+  readonly holds: Partial<Record<StreamName, OutputName>>;
 }
 
 /** The options that decide where output goes (their meanings are in MonitorOptions). */
@@ -68,6 +71,7 @@ export function planOutput(files: OutputFiles, settings: RoutingSettings, listen
   const pipes: Partial<Record<StreamName, PipeRoute>> = {};
   const follows: FollowRoute[] = [];
   const held: OutputName[] = [];
+  const holds: Partial<Record<StreamName, OutputName>> = {};
   const stdio: (string | number)[] = ['ignore', 'ignore', 'ignore'];
   for (const stream of STREAMS) {
     const route = routeOf(stream, files, settings, listening);
@@ -80,6 +84,7 @@ export function planOutput(files: OutputFiles, settings: RoutingSettings, listen
     } else if (plain && settings.unmovableLogs && only !== undefined && more.length === 0 && (!route.echo || followable)) {
       stdio[stream.index] = files.fd(only) as number;
       held.push(only);
+      if (followable) holds[stream.name] = only;
       if (route.echo) follows.push({ file: only, echo: route.echo });
     } else {
       stdio[stream.index] = 'pipe';
@@ -88,7 +93,7 @@ export function planOutput(files: OutputFiles, settings: RoutingSettings, listen
   }
   if (settings.stdio !== undefined) return customPlan(settings, listening, pipes, files);
   if (settings.fork) stdio.push('ipc');
-  return { stdio: stdio as StdioOptions, pipes, follows, held };
+  return { stdio: stdio as StdioOptions, pipes, follows, held, holds };
 }
 
 /** Where one stream goes when it is read from a pipe: its files, the console, the listeners. */
@@ -108,12 +113,14 @@ function customPlan(settings: RoutingSettings, listening: Listening, planned: Pa
     if (stdio[stream.index] !== 'pipe' && stdio[stream.index] !== 'overlapped') continue;
     pipes[stream.name] = planned[stream.name] ?? routeOf(stream, files, settings, listening);
   }
-  return { stdio: stdio as StdioOptions, pipes, follows: [], held: [] };
+  return { stdio: stdio as StdioOptions, pipes, follows: [], held: [], holds: {} };
 }
 
 /**
  * Copies a child's pipe to its destinations, chunk by chunk, as it arrives. The child's
- * `close` event comes only after the pipe's end, so by then every byte has been written.
+ * `close` event comes only after the pipe's end, so by then every byte has been written. Every
+ * chunk is emitted, so that a listener attached later hears the rest (an emit nobody listens to
+ * costs one lookup per chunk).
  */
 export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles, emit: (chunk: Buffer) => void): void {
   let waitingForEcho = false;
@@ -136,7 +143,7 @@ export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles,
   };
   const stamper = route.timestamp ? new LineStamper((stamped) => write(stamped, true)) : undefined;
   source.on('data', (chunk: Buffer) => {
-    if (route.emit) emit(chunk);
+    emit(chunk);
     if (stamper) stamper.push(chunk);
     else write(chunk, false);
   });

@@ -21,7 +21,8 @@ test('defaults follow forever-monitor, with keepalive\'s deliberate differences'
   assert.equal(o.spinSleepTime, undefined);
   assert.equal(o.max, Infinity);
   assert.equal(o.cwd, process.cwd());
-  assert.match(o.uid, /^[a-z0-9]{4}$/);
+  // forever-monitor's uid: four characters of base64url, never starting with "-".
+  assert.match(o.uid, /^[A-Za-z0-9_][A-Za-z0-9_-]{3}$/);
 });
 
 test('bad values are rejected with the option and the value named', () => {
@@ -35,16 +36,39 @@ test('bad values are rejected with the option and the value named', () => {
   rejects({ silent: 'yes' }, /option silent: expected true or false, got "yes"/);
   rejects({ outFile: '' }, /option outFile: .* got ""/);
   rejects({ args: 'a b' }, /option args: .* got "a b"/);
-  rejects({ args: ['ok', 3] }, /option args\[1\]: .* got 3/);
+  rejects({ args: ['ok', { port: 3 }] }, /option args\[1\]: expected a string, number or boolean without NUL characters, got \{"port":3\}/);
+  rejects({ args: ['a\0b'] }, /option args\[0\]: .* got "a\\u0000b"/);
+  rejects({ args: [null] }, /option args\[0\]: .* got null/);
+  rejects({ options: ['x'], args: ['y'] }, /options and args given together/);
+  rejects({ parser: 'split' }, /option parser: expected a function/);
+  rejects({ parser: () => false }, /option parser: expected it to return \{ command, args \}, got false/);
+  rejects({ parser: () => ({ command: '', args: [] }) }, /option parser\(\)\.command: .* got ""/);
+  rejects({ parser: () => { throw new Error('no'); } }, /option parser threw: no/);
   rejects({ env: { A: { b: 1 } } }, /option env\.A: .* got \{"b":1\}/);
   rejects({ stopExitCodes: [256] }, /option stopExitCodes\[0\]: .* got 256/);
   rejects({ maxSpinSleepTime: 1000 }, /option maxSpinSleepTime: .* spinSleepTime > 0/);
   rejects({ spinSleepTime: 500, maxSpinSleepTime: 100 }, /option maxSpinSleepTime: .* >= spinSleepTime \(500\)/);
-  rejects({ spawnWith: { shell: true } }, /option spawnWith: "shell" is not allowed/);
+  rejects({ spawnWith: { shell: true } }, /option spawnWith\.shell: true is refused: keepalive never runs a shell/);
+  rejects({ spawnWith: { detached: false } }, /option spawnWith: "detached" is not allowed/);
   rejects({ minUpTime: 5 }, /unknown option "minUpTime" \(did you mean minUptime\?\)/);
   rejects({}, /script: expected a path or an array/, '');
   rejects({}, /script: expected a path or an array/, []);
   assert.throws(() => new Monitor('app.js', { max: -3 }), /option max: expected a whole number >= 1, got -3/);
+});
+
+test("forever-monitor's command line: numbers as arguments, the command as given, parser on an array script", () => {
+  const numeric = resolveOptions([process.execPath, 'app.js', 8090], { args: [false] });
+  assert.deepEqual([numeric.command, numeric.args], [process.execPath, ['app.js', '8090', 'false']]);
+  const flagged = resolveOptions('app.js', { command: 'node --expose-gc', args: ['-p', 1] });
+  assert.deepEqual([flagged.command, flagged.args], ['node', ['--expose-gc', 'app.js', '-p', '1']]);
+  assert.deepEqual([flagged.commandAsGiven, flagged.scriptArgs], ['node --expose-gc', ['app.js', '-p', '1']]);
+  const seen: unknown[] = [];
+  const parsed = resolveOptions(['perl', '-le', 'print 1'], {
+    parser: (command: string, args: string[]) => (seen.push(command, args), { command: `/usr/bin/${command}`, args: ['-w', ...args] }),
+  });
+  assert.deepEqual(seen, ['perl', ['-le', 'print 1']]);
+  assert.deepEqual([parsed.command, parsed.args], ['/usr/bin/perl', ['-w', '-le', 'print 1']]);
+  assert.throws(() => resolveOptions(['perl', { a: 1 }]), /script\[1\]: expected a string, number or boolean/);
 });
 
 test('signal names are accepted in any usual spelling', () => {
