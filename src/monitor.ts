@@ -6,6 +6,7 @@ import { FeatureSet } from './features/feature-set.js';
 import { resolveOptions, type MonitorOptions, type ResolvedOptions } from './options/options.js';
 import { checkStamping } from './output/line-stamper.js';
 import { OutputFiles } from './output/output-files.js';
+import { rotationSettings } from './output/rotation.js';
 import { ChildEnvCache } from './run/child-env.js';
 import { ChildRun, type RunOutcome } from './run/child-run.js';
 import { missingScript } from './run/missing-script.js';
@@ -66,7 +67,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     // Checked here, so that a broken install fails before anything runs.
     if (this.#options.timestamp) checkStamping();
     const { outFile, errFile, logFile } = this.#options;
-    this.#files = new OutputFiles({ outFile, errFile, logFile }, (event) => this.#status(event));
+    this.#files = new OutputFiles({ outFile, errFile, logFile }, (event) => this.#status(event), rotationSettings(this.#options));
   }
 
   /** Where the monitor is: idle, running, restarting, waiting, stopping, stopped or gave-up. */

@@ -58,8 +58,16 @@ function commandLine(script: unknown, options: Checked): Pick<ResolvedOptions, '
   throw new KeepaliveError('INVALID_OPTION', `script: expected a path or an array [command, ...args], got ${showValue(script)}`);
 }
 
-/** The rules between options: a backoff cap needs a wait to double, and is at least that wait. */
-function checkTogether({ spinSleepTime, maxSpinSleepTime }: Checked): void {
+/**
+ * The rules between options: a backoff cap needs a wait to double, and is at least that wait;
+ * rotation needs keepalive to write the files itself.
+ */
+function checkTogether({ spinSleepTime, maxSpinSleepTime, maxLogSize, unmovableLogs, maxLogAge, compressLogs }: Checked): void {
+  if (maxLogSize !== undefined && unmovableLogs) {
+    throw invalid('unmovableLogs', true, 'false with maxLogSize (a file the child holds itself cannot be rotated without losing lines)');
+  }
+  if (maxLogSize === undefined && maxLogAge !== undefined) throw invalid('maxLogAge', maxLogAge, 'to be used with maxLogSize (archives exist only with rotation)');
+  if (maxLogSize === undefined && compressLogs) throw invalid('compressLogs', true, 'to be used with maxLogSize (archives exist only with rotation)');
   if (maxSpinSleepTime === undefined) return;
   if (!(spinSleepTime !== undefined && spinSleepTime > 0)) {
     throw invalid('maxSpinSleepTime', maxSpinSleepTime, 'to be used with a spinSleepTime > 0 (the wait that doubles)');

@@ -1,6 +1,7 @@
+import { size } from './size.js';
 import type { OptionTable, ResolvedValue } from './spec.js';
 import {
-  count, environment, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings, stdioSetting, text,
+  count, environment, logAge, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings, stdioSetting, text,
   textList, textOrList,
 } from './values.js';
 
@@ -76,6 +77,22 @@ export const OPTIONS = {
       kind: 'bool', group: 'output',
       help: 'the script holds its files itself: fastest, but SIGHUP cannot move them (logrotate needs `copytruncate`)',
     },
+  },
+  maxLogSize: {
+    check: size,
+    flag: { kind: 'text', value: 'size', group: 'output', help: 'rotate each log file before it passes this size: `10M`, `512K`, `1G`' },
+  },
+  maxLogFiles: {
+    check: count, default: 10,
+    flag: { kind: 'count', group: 'output', help: 'archives kept per log file, with `--maxLogSize`' },
+  },
+  maxLogAge: {
+    check: logAge,
+    flag: { kind: 'text', value: 'age', group: 'output', help: 'remove archives older than this: `7d`, `12h`, `30m`', default: 'kept' },
+  },
+  compressLogs: {
+    check: flag, default: false,
+    flag: { kind: 'bool', group: 'output', help: 'gzip the archives, beside the output' },
   },
 
   command: {

@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from '
 import { createFolderOf } from '../files/folders.js';
 import { KeepaliveError } from '../vocabulary/errors.js';
 import type { StatusEvent } from '../vocabulary/events.js';
+import { RotatingFile, type RotationSettings } from './rotation.js';
 
 export type OutputName = 'outFile' | 'errFile' | 'logFile';
 export const OUTPUT_NAMES: readonly OutputName[] = ['outFile', 'errFile', 'logFile'];
@@ -22,10 +23,14 @@ export class OutputFiles {
   /** Files whose last write failed: a failure is reported once per episode, not once per chunk. */
   readonly #failing = new Set<OutputName>();
   readonly #report: (event: StatusEvent) => void;
+  readonly #rotation: RotationSettings | undefined;
+  /** With rotation on: each file's rotation, shared by the names that share the file. */
+  readonly #rotating = new Map<OutputName, RotatingFile>();
 
-  constructor(paths: Partial<Record<OutputName, string | undefined>>, report: (event: StatusEvent) => void) {
+  constructor(paths: Partial<Record<OutputName, string | undefined>>, report: (event: StatusEvent) => void, rotation?: RotationSettings) {
     this.#paths = Object.fromEntries(Object.entries(paths).filter(([, file]) => file !== undefined));
     this.#report = report;
+    this.#rotation = rotation;
   }
 
   /** Opens every file, or none: a bad path throws LOG_PATH and leaves nothing open. */
@@ -46,6 +51,17 @@ export class OutputFiles {
     }
     this.close();
     opened.forEach((fd, name) => this.#fds.set(name, fd));
+    if (this.#rotation) this.#startRotation(this.#rotation);
+  }
+
+  #startRotation(settings: RotationSettings): void {
+    for (const [name, fd] of this.#fds) {
+      const file = this.#paths[name] as string;
+      const shared = [...this.#rotating].find(([other]) => this.#paths[other] === file)?.[1];
+      const rotating = shared ?? new RotatingFile(file, settings, (error) => this.#failed(file, error));
+      if (!shared) rotating.opened(fd);
+      this.#rotating.set(name, rotating);
+    }
   }
 
   /**
@@ -63,6 +79,7 @@ export class OutputFiles {
     new Set(this.#fds.values()).forEach((fd) => closeSync(fd));
     this.#fds.clear();
     this.#failing.clear();
+    this.#rotating.clear();
   }
 
   /** The open descriptor of a file, to hand to a child as its stdout or stderr. */
@@ -94,9 +111,12 @@ export class OutputFiles {
   write(name: OutputName, data: Buffer): void {
     const fd = this.#fds.get(name);
     if (fd === undefined) return;
+    const rotating = this.#rotating.get(name);
     try {
-      for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
+      if (rotating) this.#writeRotating(name, rotating, data);
+      else writeAll(fd, data);
     } catch (error) {
+      if (rotating) this.#resync(name, rotating);
       if (this.#failing.has(name)) return;
       this.#failing.add(name);
       this.#report({ type: 'output-failed', file: this.#paths[name] ?? name, error: (error as Error).message });
@@ -104,6 +124,57 @@ export class OutputFiles {
     }
     if (this.#failing.delete(name)) this.#report({ type: 'output-recovered', file: this.#paths[name] ?? name });
   }
+
+  /** Writes through a rotating file: whole lines up to its limit, then a new file (see rotation-plan.ts). */
+  #writeRotating(name: OutputName, rotating: RotatingFile, data: Buffer): void {
+    for (const piece of rotating.pieces(data)) {
+      if (piece.end > piece.start) writeAll(this.#fds.get(name) as number, data.subarray(piece.start, piece.end));
+      if (piece.rotate) this.#rotate(name, rotating);
+    }
+  }
+
+  /**
+   * Renames the file to an archive and opens a new one for every name that shares it. When the
+   * rename fails the file goes on growing (reported); the next try comes after another maxLogSize.
+   */
+  #rotate(name: OutputName, rotating: RotatingFile): void {
+    const file = this.#paths[name] as string;
+    const old = this.#fds.get(name) as number;
+    const sharing = [...this.#fds].filter(([, fd]) => fd === old).map(([other]) => other);
+    try {
+      rotating.archive();
+    } catch (error) {
+      this.#failed(file, error as Error);
+      return;
+    }
+    let fd: number;
+    try {
+      fd = openLogFile(name, file, APPEND | ACCESS[sharing[0] ?? name]);
+    } catch (error) {
+      // Writes go on into the archive until the file can be opened again (at the next rotation or reopen).
+      this.#failed(file, error as Error);
+      return;
+    }
+    for (const other of sharing) this.#fds.set(other, fd);
+    closeSync(old);
+  }
+
+  #resync(name: OutputName, rotating: RotatingFile): void {
+    try {
+      rotating.resync(this.#fds.get(name) as number);
+    } catch {
+      // The next write tells.
+    }
+  }
+
+  /** A rotation or compression that failed: reported, and the output goes on. */
+  #failed(file: string, error: Error): void {
+    this.#report({ type: 'output-failed', file, error: error.message });
+  }
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
 }
 
 function openLogFile(name: OutputName, file: string, flags: number): number {
