@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { Monitor, type MonitorOptions } from '../../src/index.js';
 import { compressionsFinished } from '../../src/output/compress.js';
+import { runBin } from '../helpers/bin.js';
 import { nextEvent } from '../helpers/events.js';
 import { fixture, tempDir } from '../helpers/paths.js';
 
@@ -78,4 +79,15 @@ test('rotation keeps maxLogFiles archives: the newest, and they go on to the las
   const numbers = files.flatMap((file) => numbersIn(textOf(file)));
   assert.equal(numbers.at(-1), LINES);
   numbers.forEach((number, index) => assert.equal(number, (numbers[0] as number) + index));
+});
+
+test('a foreground keepalive exits only once every archive is compressed: no .gz.partial left, every line kept', async () => {
+  const dir = tempDir();
+  const out = path.join(dir, 'out.log');
+  const run = runBin(['start', '-m', '1', '-o', out, '--maxLogSize', '64K', '--maxLogFiles', '10000', '--compressLogs', fixture('numbered-burst.js'), String(LINES)], { timeout: 60_000 });
+  assert.equal((await run.exited).code, 1, run.stderr());
+  const files = filesOf(dir, 'out.log');
+  assert.ok(files.slice(0, -1).every((file) => file.endsWith('.gz')), 'every archive is compressed');
+  assert.deepEqual(readdirSync(dir).filter((each) => each.endsWith('.partial')), []);
+  assert.equal(files.flatMap((file) => numbersIn(textOf(file))).length, LINES);
 });
