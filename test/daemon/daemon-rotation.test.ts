@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runBin } from '../helpers/bin.js';
@@ -57,5 +57,18 @@ describe('named apps with rotation', () => {
     const numbers = numbersOf(follow.stdout(), 'fol.out.log');
     assert.ok(numbers.length > 80_000, `${numbers.length} lines from ${first}: ${follow.stdout().slice(0, 300)}`);
     assertConsecutive(numbers);
+  });
+
+  it("the watchdog's status log rotates by the app's rules too", async () => {
+    const box = sandbox();
+    const logs = path.join(box.home, 'logs');
+    // A script that ends at once, restarted at once: three status lines a run fill 1 KiB quickly.
+    const started = await box.run(['start', '-d', '--name', 'st', '--minUptime', '0', '--spinSleepTime', '0', '--maxLogSize', '1K', '--maxLogFiles', '3', fixture('exit-with.js'), '0', box.marker]);
+    assert.equal(started.code, 0, started.stderr);
+    const archives = (): string[] => readdirSync(logs).filter((name) => name.startsWith('st.keepalive.log.'));
+    await until('the status log rotated three times', () => archives().length >= 3);
+    await box.run(['stop', 'st']);
+    assert.equal(archives().length, 3, 'maxLogFiles holds for the status log');
+    for (const name of archives()) assert.match(readFileSync(path.join(logs, name), 'utf8'), /^(\S+Z keepalive: [^\n]+\n)+$/);
   });
 });
