@@ -14,7 +14,7 @@ export interface LogIo {
  */
 export function watchdogLogIo(console: LogIo, file: string, rotation: RotationSettings | undefined): LogIo {
   if (!rotation) return console;
-  const files = new OutputFiles({ logFile: file }, () => {}, rotation);
+  const files = new OutputFiles({ logFile: file }, () => {}, { rotation });
   try {
     files.open(false);
   } catch {

@@ -62,7 +62,9 @@ function commandLine(script: unknown, options: Checked): Pick<ResolvedOptions, '
  * The rules between options: a backoff cap needs a wait to double, and is at least that wait;
  * rotation needs keepalive to write the files itself.
  */
-function checkTogether({ spinSleepTime, maxSpinSleepTime, maxLogSize, unmovableLogs, maxLogAge, compressLogs }: Checked): void {
+function checkTogether({ spinSleepTime, maxSpinSleepTime, maxLogSize, unmovableLogs, maxLogAge, compressLogs, logFormat, timestamp }: Checked): void {
+  if (logFormat === 'json' && unmovableLogs) throw invalid('unmovableLogs', true, "false with logFormat 'json' (keepalive writes the objects)");
+  if (logFormat === 'json' && timestamp) throw invalid('timestamp', true, "false with logFormat 'json' (each object has its time)");
   if (maxLogSize !== undefined && unmovableLogs) {
     throw invalid('unmovableLogs', true, 'false with maxLogSize (a file the child holds itself cannot be rotated without losing lines)');
   }

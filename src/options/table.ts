@@ -1,7 +1,7 @@
 import { size } from './size.js';
 import type { OptionTable, ResolvedValue } from './spec.js';
 import {
-  count, environment, logAge, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings, stdioSetting, text,
+  count, environment, logAge, logFormat, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings, stdioSetting, text,
   textList, textOrList,
 } from './values.js';
 
@@ -93,6 +93,10 @@ export const OPTIONS = {
   compressLogs: {
     check: flag, default: false,
     flag: { kind: 'bool', group: 'output', help: 'gzip the archives, beside the output' },
+  },
+  logFormat: {
+    check: logFormat, default: 'text',
+    flag: { kind: 'text', value: 'format', group: 'output', help: "`json`: one object per line, as Docker's json-file driver writes" },
   },
 
   command: {

@@ -81,6 +81,14 @@ export interface MonitorOptions {
   maxLogAge?: string;
   /** With `maxLogSize`: gzip each archive beside the output, into `<archive>.gz`. @default false */
   compressLogs?: boolean;
+  /**
+   * `'json'`: the log files hold one JSON object per line in the shape of Docker's json-file
+   * driver, `{"log":"text\n","stream":"stdout","time":"..."}`, and `logFile`'s status lines are
+   * objects of stream `keepalive`. A line is written once whole (an unfinished last line when the
+   * child ends; a line over 16 KiB in parts). The time is in each object: not with `timestamp`.
+   * @default 'text'
+   */
+  logFormat?: 'text' | 'json';
 
   /** The program that runs a string script; may carry flags (`'node --expose-gc'`). @default process.execPath */
   command?: string;

@@ -52,6 +52,12 @@ export function logAge(name: string, value: unknown): string {
   return value;
 }
 
+/** How log files are written: `'text'` as the child wrote it, or `'json'` lines. */
+export function logFormat(name: string, value: unknown): 'text' | 'json' {
+  if (value !== 'text' && value !== 'json') throw invalid(name, value, '"text" or "json"');
+  return value;
+}
+
 export function flag(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw invalid(name, value, 'true or false');
   return value;

@@ -1,16 +1,24 @@
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { createFolderOf } from '../files/folders.js';
 import { KeepaliveError } from '../vocabulary/errors.js';
-import type { StatusEvent } from '../vocabulary/events.js';
+import { statusLine, type StatusEvent } from '../vocabulary/events.js';
+import { jsonLine, JsonLines } from './json-lines.js';
 import { RotatingFile, type RotationSettings } from './rotation.js';
 
 export type OutputName = 'outFile' | 'errFile' | 'logFile';
+export type StreamName = 'stdout' | 'stderr';
 export const OUTPUT_NAMES: readonly OutputName[] = ['outFile', 'errFile', 'logFile'];
 
 /** Appends, creates with 0644 (less the umask), never truncates unless asked. The logFile is
  * also read: a status line must not be glued to a last line the child left unfinished. */
 const APPEND = constants.O_APPEND | constants.O_CREAT;
 const ACCESS: Record<OutputName, number> = { outFile: constants.O_WRONLY, errFile: constants.O_WRONLY, logFile: constants.O_RDWR };
+
+/** How the files are written: rotated (`maxLogSize`...), as JSON lines (`logFormat: 'json'`). */
+export interface FileSettings {
+  readonly rotation?: RotationSettings | undefined;
+  readonly json?: boolean;
+}
 
 /**
  * The open log files. They are opened with O_APPEND, so every write lands at the end even when
@@ -26,11 +34,14 @@ export class OutputFiles {
   readonly #rotation: RotationSettings | undefined;
   /** With rotation on: each file's rotation, shared by the names that share the file. */
   readonly #rotating = new Map<OutputName, RotatingFile>();
+  /** With `logFormat: 'json'`: the encoder of each file and stream (`outFile:stdout`). */
+  readonly #json: Map<string, JsonLines> | undefined;
 
-  constructor(paths: Partial<Record<OutputName, string | undefined>>, report: (event: StatusEvent) => void, rotation?: RotationSettings) {
+  constructor(paths: Partial<Record<OutputName, string | undefined>>, report: (event: StatusEvent) => void, settings: FileSettings = {}) {
     this.#paths = Object.fromEntries(Object.entries(paths).filter(([, file]) => file !== undefined));
     this.#report = report;
-    this.#rotation = rotation;
+    this.#rotation = settings.rotation;
+    this.#json = settings.json ? new Map() : undefined;
   }
 
   /** Opens every file, or none: a bad path throws LOG_PATH and leaves nothing open. */
@@ -59,7 +70,7 @@ export class OutputFiles {
       const file = this.#paths[name] as string;
       const shared = [...this.#rotating].find(([other]) => this.#paths[other] === file)?.[1];
       const rotating = shared ?? new RotatingFile(file, settings, (error) => this.#failed(file, error));
-      if (!shared) rotating.opened(fd);
+      if (!shared) this.#opened(file, rotating, fd);
       this.#rotating.set(name, rotating);
     }
   }
@@ -101,11 +112,33 @@ export class OutputFiles {
     return this.#fds.has(name) && this.#fds.get(name) === this.#fds.get(other);
   }
 
-  /** Writes a line of keepalive's own, on a line of its own even after unfinished output. */
-  writeLine(name: OutputName, line: string): void {
+  /** Writes a status line of keepalive's own, on a line of its own even after unfinished output. */
+  writeStatus(name: OutputName, text: string): void {
     const fd = this.#fds.get(name);
     if (fd === undefined) return;
+    if (this.#json) return this.write(name, Buffer.from(jsonLine(`keepalive: ${text}\n`, 'keepalive')));
+    const line = statusLine(text);
     this.write(name, Buffer.from(endsMidLine(fd) ? `\n${line}` : line));
+  }
+
+  /** Writes what a stream of the child said (as JSON objects with `logFormat: 'json'`). */
+  writeOutput(name: OutputName, data: Buffer, stream: StreamName): void {
+    if (!this.#json) return this.write(name, data);
+    const encoded = this.#encoder(name, stream).push(data);
+    if (encoded.length > 0) this.write(name, encoded);
+  }
+
+  /** A stream of the child ended: its unfinished last line is written (JSON lines wait for a line's end). */
+  endOutput(name: OutputName, stream: StreamName): void {
+    const last = this.#json?.get(`${name}:${stream}`)?.end();
+    if (last && last.length > 0) this.write(name, last);
+  }
+
+  #encoder(name: OutputName, stream: StreamName): JsonLines {
+    const key = `${name}:${stream}`;
+    const encoder = this.#json?.get(key) ?? new JsonLines(stream);
+    this.#json?.set(key, encoder);
+    return encoder;
   }
 
   write(name: OutputName, data: Buffer): void {
@@ -157,6 +190,15 @@ export class OutputFiles {
     }
     for (const other of sharing) this.#fds.set(other, fd);
     closeSync(old);
+  }
+
+  /** Cleaning up after an earlier run (leftovers, archives over the limits) never stops this one from starting. */
+  #opened(file: string, rotating: RotatingFile, fd: number): void {
+    try {
+      rotating.opened(fd);
+    } catch (error) {
+      this.#failed(file, error as Error);
+    }
   }
 
   #resync(name: OutputName, rotating: RotatingFile): void {
