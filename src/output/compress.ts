@@ -7,7 +7,6 @@ import { createGzip } from 'node:zlib';
 // (in order), so that compression never competes with the output for more than one core.
 
 let queue: Promise<void> = Promise.resolve();
-let pending = 0;
 
 /**
  * Compresses `archive` into `archive.gz`: written under a temporary name (`.gz.partial`), renamed
@@ -15,18 +14,12 @@ let pending = 0;
  * exists. An archive removed meanwhile (by `maxLogFiles`) is not brought back.
  */
 export function compressLater(archive: string, report: (error: Error) => void): void {
-  pending++;
-  queue = queue.then(() => gzip(archive)).catch(report).finally(() => pending--);
+  queue = queue.then(() => gzip(archive)).catch(report);
 }
 
 /** Settles when every compression asked for so far has finished (a foreground keepalive waits for it before it exits). */
 export function compressionsFinished(): Promise<void> {
   return queue;
-}
-
-/** How many compressions are queued or running. */
-export function compressionsPending(): number {
-  return pending;
 }
 
 async function gzip(archive: string): Promise<void> {

@@ -74,7 +74,11 @@ export class RotatingFile {
     partialCompressions(this.#file).forEach((partial) => rmSync(partial, { force: true }));
     const archives = this.#prune(listArchives(this.#file));
     this.#newest = archives.at(-1)?.time;
-    if (this.#settings.compress) archives.filter((archive) => !archive.compressed && !archives.some((other) => other.compressed && other.time === archive.time)).forEach((archive) => compressLater(archive.path, this.#report));
+    for (const archive of archives.filter((each) => !each.compressed)) {
+      // Its .gz is complete (it is renamed only then): the watchdog ended before it removed the archive.
+      if (archives.some((other) => other.compressed && other.time === archive.time)) rmSync(archive.path, { force: true });
+      else if (this.#settings.compress) compressLater(archive.path, this.#report);
+    }
   }
 
   /** Takes the file's size and its unfinished last line from the file itself (after opening it, or after a failed write). */

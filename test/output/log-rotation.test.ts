@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Monitor, type MonitorOptions } from '../../src/index.js';
+import { archivePath } from '../../src/output/archive-names.js';
 import { compressionsFinished } from '../../src/output/compress.js';
 import { runBin } from '../helpers/bin.js';
 import { nextEvent } from '../helpers/events.js';
@@ -90,4 +91,39 @@ test('a foreground keepalive exits only once every archive is compressed: no .gz
   assert.ok(files.slice(0, -1).every((file) => file.endsWith('.gz')), 'every archive is compressed');
   assert.deepEqual(readdirSync(dir).filter((each) => each.endsWith('.partial')), []);
   assert.equal(files.flatMap((file) => numbersIn(textOf(file))).length, LINES);
+});
+
+test('at start, what an earlier watchdog left is finished: a partial compression removed and redone, an archive beside its complete .gz removed', async () => {
+  const dir = tempDir();
+  const out = path.join(dir, 'out.log');
+  const [first, second] = [Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 2)].map((time) => archivePath(out, time)) as [string, string];
+  writeFileSync(first, 'first\n');
+  writeFileSync(`${first}.gz.partial`, 'half a gzip');
+  writeFileSync(second, 'second\n');
+  writeFileSync(`${second}.gz`, gzipSync('second\n'));
+  const monitor = new Monitor([process.execPath, fixture('exit-with.js'), '0'], { outFile: out, maxLogSize: '64K', compressLogs: true, silent: true, max: 1 });
+  const ended = nextEvent(monitor, 'exit');
+  monitor.start();
+  await ended;
+  await compressionsFinished();
+  assert.deepEqual(readdirSync(dir).sort(), [path.basename(out), `${path.basename(first)}.gz`, `${path.basename(second)}.gz`]);
+  assert.equal(textOf(`${first}.gz`), 'first\n');
+});
+
+test('maxLogAge: archives older than it are removed at start, read from their names; the newest is always kept', async () => {
+  const dir = tempDir();
+  const out = path.join(dir, 'out.log');
+  const day = 86_400_000;
+  const names = [40, 35, 1].map((days) => archivePath(out, Date.now() - days * day));
+  for (const name of names) writeFileSync(name, 'old\n');
+  const start = async (maxLogAge: string): Promise<void> => {
+    const monitor = new Monitor([process.execPath, fixture('exit-with.js'), '0'], { outFile: out, maxLogSize: '64K', maxLogAge, silent: true, max: 1 });
+    const ended = nextEvent(monitor, 'exit');
+    monitor.start();
+    await ended;
+  };
+  await start('30d');
+  assert.deepEqual(readdirSync(dir).filter((name) => name !== 'out.log').sort(), [path.basename(names[2] as string)]);
+  await start('12h');
+  assert.deepEqual(readdirSync(dir).filter((name) => name !== 'out.log').sort(), [path.basename(names[2] as string)], 'the newest stays');
 });
