@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { createFolderOf } from '../files/folders.js';
 import { KeepaliveError } from '../vocabulary/errors.js';
 import { statusLine, type StatusEvent } from '../vocabulary/events.js';
@@ -215,8 +215,27 @@ export class OutputFiles {
   }
 }
 
+/**
+ * Writes a whole chunk, or none of it: when a write fails part way (a full disk), the part that
+ * went in is taken back, so that the file does not end in a piece of a line that later output
+ * would be glued to.
+ */
 function writeAll(fd: number, data: Buffer): void {
-  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
+  let done = 0;
+  try {
+    while (done < data.length) done += writeSync(fd, data, done);
+  } catch (error) {
+    if (done > 0) takeBack(fd, done);
+    throw error;
+  }
+}
+
+function takeBack(fd: number, bytes: number): void {
+  try {
+    ftruncateSync(fd, fstatSync(fd).size - bytes);
+  } catch {
+    // Not a regular file (a pipe, /dev/full): nothing to take back.
+  }
 }
 
 function openLogFile(name: OutputName, file: string, flags: number): number {
