@@ -16,7 +16,6 @@ import { systemdUnit } from './daemon/unit.js';
 import { keepRecord } from './daemon/watchdog.js';
 import { watchdogLogIo } from './daemon/watchdog-log.js';
 import { compressionsFinished } from './output/compress.js';
-import { rotationSettings } from './output/rotation.js';
 
 /** Exit statuses that are keepalive's own; a script that gave up passes on its own status. */
 export const EXIT = { stopped: 0, startFailed: 1, usage: 2, closedPipe: 141 } as const;
@@ -160,7 +159,7 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
   } catch (error) {
     return planFailure(error, io);
   }
-  if (detached !== undefined) io = watchdogLogIo(io, defaultLogs(home, detached).watchdog, rotationSettings(monitor.options));
+  if (detached !== undefined) io = watchdogLogIo(io, defaultLogs(home, detached).watchdog, monitor.options);
 
   // One line for a mistyped script, and it never replaces the record of a name.
   const missing = detached === undefined ? scriptMissing(monitor.options) : undefined;
@@ -284,10 +283,7 @@ export function run(argv: readonly string[] = process.argv.slice(2)): void {
     });
   }
   // Archives being compressed are finished first: no half-written `.gz.partial` is left behind.
-  main(argv).then(async (status) => {
-    await compressionsFinished();
-    exit(status);
-  }, crash);
+  main(argv).then((status) => compressionsFinished().then(() => exit(status)), crash);
 }
 
 /** Lets pending output drain, but never waits for a handle someone forgot to close. */

@@ -1,5 +1,6 @@
 import { OutputFiles } from '../output/output-files.js';
-import type { RotationSettings } from '../output/rotation.js';
+import type { ResolvedOptions } from '../options/options.js';
+import { rotationSettings } from '../output/rotation.js';
 
 /** Where a named watchdog's status lines go: its console (`out`, `err`). */
 export interface LogIo {
@@ -12,7 +13,8 @@ export interface LogIo {
  * log rotates by the app's rules. Without rotation they go to the console, which `start -d` made
  * that log (and which is where a crash of the watchdog itself is reported, in any case).
  */
-export function watchdogLogIo(console: LogIo, file: string, rotation: RotationSettings | undefined): LogIo {
+export function watchdogLogIo(console: LogIo, file: string, options: ResolvedOptions): LogIo {
+  const rotation = rotationSettings(options);
   if (!rotation) return console;
   const files = new OutputFiles({ logFile: file }, () => {}, { rotation });
   try {
