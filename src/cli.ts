@@ -16,6 +16,8 @@ import { keepRecord } from './daemon/watchdog.js';
 import { runPm2File, startPm2File } from './cli/pm2-commands.js';
 import { planAny } from './cli/pm2-plan.js';
 import { runResurrect, runSave, runStartup } from './cli/boot.js';
+import { watchdogLogIo } from './daemon/watchdog-log.js';
+import { compressionsFinished } from './output/compress.js';
 
 /** Exit statuses that are keepalive's own; a script that gave up passes on its own status. */
 export const EXIT = { stopped: 0, startFailed: 1, usage: 2, closedPipe: 141 } as const;
@@ -160,6 +162,7 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
   } catch (error) {
     return planFailure(error, io);
   }
+  if (detached !== undefined) io = watchdogLogIo(io, defaultLogs(home, detached).watchdog, monitor.options);
 
   // One line for a mistyped script, and it never replaces the record of a name.
   const missing = detached === undefined ? scriptMissing(monitor.options) : undefined;
@@ -282,7 +285,8 @@ export function run(argv: readonly string[] = process.argv.slice(2)): void {
       if (!watching) process.exit(EXIT.closedPipe);
     });
   }
-  main(argv).then((status) => exit(status), crash);
+  // Archives being compressed are finished first: no half-written `.gz.partial` is left behind.
+  main(argv).then((status) => compressionsFinished().then(() => exit(status)), crash);
 }
 
 /** Lets pending output drain, but never waits for a handle someone forgot to close. */

@@ -6,6 +6,8 @@ import { FeatureSet } from './features/feature-set.js';
 import { resolveOptions, type ArgValue, type MonitorOptions, type ResolvedOptions } from './options/options.js';
 import { checkStamping } from './output/line-stamper.js';
 import { OutputFiles } from './output/output-files.js';
+import { compressionsFinished } from './output/compress.js';
+import { rotationSettings } from './output/rotation.js';
 import { ChildEnvCache } from './run/child-env.js';
 import { ChildRun, type RunOutcome } from './run/child-run.js';
 import { missingScript } from './run/missing-script.js';
@@ -16,7 +18,7 @@ import type { RestartDecision, RunEnd } from './run/restart-policy.js';
 import { RestartWaiters } from './run/restart-waiters.js';
 import { WakeableSleep } from './run/wakeable-sleep.js';
 import { KeepaliveError } from './vocabulary/errors.js';
-import { formatStatus, statusLine, type ExitInfo, type FailureReason, type GiveUpReason, type MonitorData } from './vocabulary/events.js';
+import { formatStatus, type ExitInfo, type FailureReason, type GiveUpReason, type MonitorData } from './vocabulary/events.js';
 import type { MonitorEventMap, MonitorState, StatusEvent } from './vocabulary/events.js';
 
 /** Every event a Monitor emits, with its arguments. */
@@ -66,7 +68,8 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
     // Checked here, so that a broken install fails before anything runs.
     if (this.#options.timestamp) checkStamping();
     const { outFile, errFile, logFile } = this.#options;
-    this.#files = new OutputFiles({ outFile, errFile, logFile }, (event) => this.#status(event));
+    const fileSettings = { rotation: rotationSettings(this.#options), json: this.#options.logFormat === 'json' };
+    this.#files = new OutputFiles({ outFile, errFile, logFile }, (event) => this.#status(event), fileSettings);
     (this as unknown as NodeJS.EventEmitter).on('newListener', (event: unknown) => this.#run?.listenerAdded(event)); // see listenerAdded
   }
 
@@ -290,10 +293,10 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
     this.#restartWaiters.settle(new KeepaliveError('SUPERSEDED', `restart(): the monitor ${state === 'stopped' ? 'was stopped' : 'gave up'}`));
     this.emit('exit', this, spinning);
     if (state === 'stopped') this.emit('stop', this.data);
-    // stop() settles once the watcher, too, is closed: nothing of the monitor is left running.
+    // stop() settles once the watcher is closed and the archives compressed: nothing of the monitor is left running.
     const settleStop = this.#settleStop;
     this.#settleStop = undefined;
-    if (settleStop) void featuresClosed.then(settleStop);
+    if (settleStop) void Promise.all([featuresClosed, compressionsFinished()]).then(() => settleStop());
   }
 
   /** Reads the env file, makes this start's features, then opens the files; on a failure, undoes what it did and throws. */
@@ -331,7 +334,7 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
   }
 
   #status(event: StatusEvent): void {
-    this.#files.writeLine('logFile', statusLine(formatStatus(event)));
+    this.#files.writeStatus('logFile', formatStatus(event));
     this.emit('status', event);
     if (event.type === 'file-changed') this.emit('watch:restart', { file: event.file });
   }

@@ -90,9 +90,20 @@ function parsed(parser: NonNullable<Checked['parser']>, command: string, args: r
   return [text('parser().command', program), ...argumentList('parser().args', words ?? [])];
 }
 
-/** The rules between options: a backoff cap needs a wait to double, and is at least that wait; a time zone needs a schedule. */
-function checkTogether({ spinSleepTime, maxSpinSleepTime, cronRestart, cronTimezone }: Checked): void {
+/**
+ * The rules between options: a backoff cap needs a wait to double, and is at least that wait; a
+ * time zone needs a schedule; rotation needs keepalive to write the files itself.
+ */
+function checkTogether(checked: Checked): void {
+  const { spinSleepTime, maxSpinSleepTime, cronRestart, cronTimezone, maxLogSize, unmovableLogs, maxLogAge, compressLogs, logFormat, timestamp } = checked;
   if (cronTimezone !== undefined && cronRestart === undefined) throw invalid('cronTimezone', cronTimezone, 'to be used with cronRestart');
+  if (logFormat === 'json' && unmovableLogs) throw invalid('unmovableLogs', true, "false with logFormat 'json' (keepalive writes the objects)");
+  if (logFormat === 'json' && timestamp) throw invalid('timestamp', true, "false with logFormat 'json' (each object has its time)");
+  if (maxLogSize !== undefined && unmovableLogs) {
+    throw invalid('unmovableLogs', true, 'false with maxLogSize (a file the child holds itself cannot be rotated without losing lines)');
+  }
+  if (maxLogSize === undefined && maxLogAge !== undefined) throw invalid('maxLogAge', maxLogAge, 'to be used with maxLogSize (archives exist only with rotation)');
+  if (maxLogSize === undefined && compressLogs) throw invalid('compressLogs', true, 'to be used with maxLogSize (archives exist only with rotation)');
   if (maxSpinSleepTime === undefined) return;
   if (!(spinSleepTime !== undefined && spinSleepTime > 0)) {
     throw invalid('maxSpinSleepTime', maxSpinSleepTime, 'to be used with a spinSleepTime > 0 (the wait that doubles)');

@@ -1,8 +1,9 @@
+import { size } from './size.js';
 import type { OptionTable, ResolvedValue } from './spec.js';
 import { cronExpression, timeZone } from './cron.js';
 import {
-  argumentList, commandParser, count, environment, exitCodes, flag, milliseconds, parseSignal, positiveMilliseconds, spawnSettings,
-  stdioSetting, text, textList, textOrList,
+  argumentList, commandParser, count, environment, exitCodes, flag, logAge, logFormat, milliseconds, parseSignal, positiveMilliseconds,
+  spawnSettings, stdioSetting, text, textList, textOrList,
 } from './values.js';
 
 /**
@@ -88,6 +89,26 @@ export const OPTIONS = {
       kind: 'bool', group: 'output',
       help: 'the script holds its files itself: fastest, but SIGHUP cannot move them (logrotate needs `copytruncate`)',
     },
+  },
+  maxLogSize: {
+    check: size,
+    flag: { kind: 'text', value: 'size', group: 'output', help: 'rotate each log file before it passes this size: `10M`, `512K`, `1G`' },
+  },
+  maxLogFiles: {
+    check: count, default: 10,
+    flag: { kind: 'count', group: 'output', help: 'archives kept per log file, with `--maxLogSize`' },
+  },
+  maxLogAge: {
+    check: logAge,
+    flag: { kind: 'text', value: 'age', group: 'output', help: 'remove archives older than this: `7d`, `12h`, `30m`', default: 'kept' },
+  },
+  compressLogs: {
+    check: flag, default: false,
+    flag: { kind: 'bool', group: 'output', help: 'gzip the archives, beside the output' },
+  },
+  logFormat: {
+    check: logFormat, default: 'text',
+    flag: { kind: 'text', value: 'format', group: 'output', help: "`json`: one object per line, as Docker's json-file driver writes" },
   },
 
   command: {

@@ -88,6 +88,31 @@ export interface MonitorOptions {
    * rotation needs `copytruncate`. Without it, keepalive writes every file itself. @default false
    */
   unmovableLogs?: boolean;
+  /**
+   * Rotate each log file (`outFile`, `errFile`, `logFile`) before it passes this size: keepalive,
+   * as the writer, renames it to an archive at a line boundary and opens a new one (a line
+   * longer than this is cut at a whole UTF-8 character). Sizes as `'10M'`, `'512K'`, `'1G'`
+   * (1024-based). Needs keepalive to write the files (not `unmovableLogs`). @default undefined (no rotation)
+   */
+  maxLogSize?: string;
+  /** With `maxLogSize`: archives kept per log file; the oldest beyond this are removed. @default 10 */
+  maxLogFiles?: number;
+  /**
+   * With `maxLogSize`: archives older than this are removed at each rotation and at start (the
+   * newest archive is always kept). An age with a unit: `'7d'`, `'12h'`, `'30m'`, `'90s'`,
+   * `'500ms'`, `'2w'`. @default undefined (kept until maxLogFiles)
+   */
+  maxLogAge?: string;
+  /** With `maxLogSize`: gzip each archive beside the output, into `<archive>.gz`. @default false */
+  compressLogs?: boolean;
+  /**
+   * `'json'`: the log files hold one JSON object per line in the shape of Docker's json-file
+   * driver, `{"log":"text\n","stream":"stdout","time":"..."}`, and `logFile`'s status lines are
+   * objects of stream `keepalive`. A line is written once whole (an unfinished last line when the
+   * child ends; a line over 16 KiB in parts). The time is in each object: not with `timestamp`.
+   * @default 'text'
+   */
+  logFormat?: 'text' | 'json';
 
   /** The program that runs a string script; may carry flags (`'node --expose-gc'`). @default process.execPath */
   command?: string;

@@ -45,6 +45,20 @@ export function count(name: string, value: unknown): number {
   return value;
 }
 
+/** An age such as '7d', '12h', '30m', '90s', '500ms' or '2w', kept as written. */
+export function logAge(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^\s*\d+(?:\.\d+)?\s*(ms|s|m|h|d|w)\s*$/.test(value) || !/[1-9]/.test(value)) {
+    throw invalid(name, value, 'an age above 0 with a unit: "7d", "12h", "30m", "90s", "500ms" or "2w"');
+  }
+  return value;
+}
+
+/** How log files are written: `'text'` as the child wrote it, or `'json'` lines. */
+export function logFormat(name: string, value: unknown): 'text' | 'json' {
+  if (value !== 'text' && value !== 'json') throw invalid(name, value, '"text" or "json"');
+  return value;
+}
+
 export function flag(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw invalid(name, value, 'true or false');
   return value;

@@ -2,12 +2,13 @@ import type { StdioOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { LineStamper } from './line-stamper.js';
 import type { ResolvedOptions } from '../options/options.js';
-import type { OutputFiles, OutputName } from './output-files.js';
+import type { OutputFiles, OutputName, StreamName } from './output-files.js';
 
-export type StreamName = 'stdout' | 'stderr';
+export type { StreamName };
 
 /** Where one of the child's streams goes when keepalive reads it from a pipe. */
 export interface PipeRoute {
+  readonly stream: StreamName;
   readonly files: readonly OutputName[];
   readonly echo: Writable | undefined;
   /** Someone listened at the spawn (then the stream needs a pipe); later listeners hear it too. */
@@ -100,7 +101,7 @@ export function planOutput(files: OutputFiles, settings: RoutingSettings, listen
 function routeOf(stream: (typeof STREAMS)[number], files: OutputFiles, settings: RoutingSettings, listening: Listening): PipeRoute {
   const targets = ([stream.file, 'logFile'] as const).filter((name) => files.has(name));
   const echoed = !settings.silent && (settings.echoFileOutput || targets.length === 0);
-  return { files: targets, echo: echoed ? stream.echo() : undefined, emit: listening[stream.name], timestamp: settings.timestamp };
+  return { stream: stream.name, files: targets, echo: echoed ? stream.echo() : undefined, emit: listening[stream.name], timestamp: settings.timestamp };
 }
 
 /** The caller chose the stdio: keepalive only routes what it was given as pipes. */
@@ -125,7 +126,7 @@ function customPlan(settings: RoutingSettings, listening: Listening, planned: Pa
 export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles, emit: (chunk: Buffer) => void): void {
   let waitingForEcho = false;
   const write = (data: Buffer, reused: boolean): void => {
-    for (const name of route.files) files.write(name, data);
+    for (const name of route.files) files.writeOutput(name, data, route.stream);
     // A slow terminal or pipe pauses the child's output instead of growing memory here. What
     // may wait in the echo stream's queue must not be memory that the stamper reuses.
     const echo = route.echo && usableEcho(route.echo);
@@ -147,7 +148,10 @@ export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles,
     if (stamper) stamper.push(chunk);
     else write(chunk, false);
   });
-  source.once('end', () => stamper?.flush());
+  source.once('end', () => {
+    stamper?.flush();
+    for (const name of route.files) files.endOutput(name, route.stream);
+  });
   source.on('error', () => {
     // A read error ends the pipe; the child's exit is still reported through its own events.
   });

@@ -71,6 +71,22 @@ test("forever-monitor's command line: numbers as arguments, the command as given
   assert.throws(() => resolveOptions(['perl', { a: 1 }]), /script\[1\]: expected a string, number or boolean/);
 });
 
+test('rotation options: sizes and ages with units, and rotation only where keepalive writes the files', () => {
+  const o = resolveOptions('app.js', { outFile: 'out.log', maxLogSize: '10M', maxLogAge: '7d', compressLogs: true });
+  assert.equal(o.maxLogSize, '10M');
+  assert.equal(o.maxLogFiles, 10);
+  assert.equal(o.maxLogAge, '7d');
+  rejects({ maxLogSize: '10' }, /option maxLogSize: expected a size with a unit, such as "10M".*got "10"/);
+  rejects({ maxLogSize: 10_485_760 }, /option maxLogSize: .*got 10485760/);
+  rejects({ maxLogSize: '1M', maxLogFiles: 0 }, /option maxLogFiles: expected a whole number >= 1, got 0/);
+  rejects({ maxLogSize: '1M', maxLogAge: '7' }, /option maxLogAge: expected an age above 0 with a unit.*got "7"/);
+  rejects({ maxLogSize: '1M', maxLogAge: '0d' }, /option maxLogAge: .*got "0d"/);
+  rejects({ maxLogSize: '1M', maxLogAge: 604_800_000 }, /option maxLogAge: .*got 604800000/);
+  rejects({ maxLogSize: '1M', unmovableLogs: true }, /option unmovableLogs: expected false with maxLogSize .*got true/);
+  rejects({ maxLogAge: '7d' }, /option maxLogAge: expected to be used with maxLogSize/);
+  rejects({ compressLogs: true }, /option compressLogs: expected to be used with maxLogSize/);
+});
+
 test('signal names are accepted in any usual spelling', () => {
   assert.equal(resolveOptions('a.js', { killSignal: 'int' }).killSignal, 'SIGINT');
   assert.equal(resolveOptions('a.js', { killSignal: 'SIGHUP' }).killSignal, 'SIGHUP');

@@ -17,7 +17,7 @@ test('a slow echo pauses the pipe once, however many parts one chunk is stamped 
       pending.push(done);
     },
   });
-  copyPipe(source, { files: [], echo, emit: false, timestamp: true }, new OutputFiles({}, () => {}), () => {});
+  copyPipe(source, { stream: 'stdout', files: [], echo, emit: false, timestamp: true }, new OutputFiles({}, () => {}), () => {});
 
   // A 900 KiB line is held, then written in 128 KiB parts when its newline comes.
   source.emit('data', Buffer.alloc(900 * 1024, 'a'));
