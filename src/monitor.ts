@@ -306,6 +306,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
       restart: (reason) => void this.#restart(reason).catch(() => {}),
       fail: (reason) => this.#fail(reason),
       status: (event) => this.#status(event),
+      onStatus: (listener) => (this.on('status', listener), () => void this.off('status', listener)),
       report,
     }, report);
     try {

@@ -1,6 +1,8 @@
 import type { FeatureFactory } from './feature.js';
+import { hooksFeature } from './hooks.js';
+import { memoryLimitFeature } from './memory-limit.js';
 import { pidFileFeature } from './pid-file.js';
 import { watchFeature } from './watch-mode.js';
 
 /** Every feature on the run seam, in the order they attach (and detach, reversed). */
-export const FEATURES: readonly FeatureFactory[] = [pidFileFeature, watchFeature];
+export const FEATURES: readonly FeatureFactory[] = [pidFileFeature, watchFeature, memoryLimitFeature, hooksFeature];

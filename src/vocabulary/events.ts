@@ -30,6 +30,16 @@ export type FailureReason = 'not-ready' | 'unhealthy' | 'memory-limit';
 /** Why a child is restarted: by the rules, by `restart()` (requested), or by a feature. */
 export type RestartReason = 'exited' | 'spinning' | 'backoff' | 'requested' | FeatureRestartReason | FailureReason;
 
+/**
+ * A restart's reason as counted (`restartsByReason`, metrics, hooks): a child that ended on its
+ * own is a `crash` whether it was spinning or backed off; every other reason is its own.
+ */
+export type CountedRestartReason = 'crash' | Exclude<RestartReason, 'exited' | 'spinning' | 'backoff'>;
+
+export function countedReason(reason: RestartReason): CountedRestartReason {
+  return reason === 'exited' || reason === 'spinning' || reason === 'backoff' ? 'crash' : reason;
+}
+
 /** How a child ended: `status` is its exit code, or 128 + the signal's number, as a shell reports it. */
 export interface ExitInfo {
   readonly code: number | null;
@@ -53,6 +63,13 @@ export type StatusEvent =
   | { readonly type: 'output-recovered'; readonly file: string }
   /** Watch mode saw a change: a restart follows. */
   | { readonly type: 'file-changed'; readonly file: string }
+  /** The child's tree stayed over `maxMemory` for `checks` measures in a row: it is restarted. */
+  | {
+      readonly type: 'memory-limit'; readonly bytes: number; readonly limit: number; readonly checks: number;
+      readonly largest: { readonly pid: number; readonly name: string; readonly bytes: number };
+    }
+  /** A hook (or the `notifyUrl` POST) failed, hung or could not start; the monitor carries on. */
+  | { readonly type: 'hook-failed'; readonly hook: string; readonly error: string }
   /** `reopenLogs()`: `reopened` now take all later output; the child itself holds `held` (unmovableLogs). */
   | { readonly type: 'logs-reopened'; readonly reopened: readonly string[]; readonly held: readonly string[] };
 
@@ -113,6 +130,19 @@ export function statusLine(text: string, at = new Date()): string {
   return `${at.toISOString()} keepalive: ${text}\n`;
 }
 
+/** `512 MiB`, `1.5 GiB`, `640 KiB`: sizes as the options take them, 1024-based. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = unit === 0 || value >= 100 || Number.isInteger(value) ? Math.round(value) : Math.round(value * 10) / 10;
+  return `${shown} ${units[unit]}`;
+}
+
 function describeExit(exit: ExitInfo): string {
   const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
   return `exited with ${how} after ${exit.uptime} ms`;
@@ -156,6 +186,11 @@ export function formatStatus(event: StatusEvent): string {
       return `writing ${event.file} again`;
     case 'file-changed':
       return `${event.file} changed`;
+    case 'memory-limit':
+      return `memory ${formatBytes(event.bytes)} over the limit of ${formatBytes(event.limit)} for ${event.checks} checks in a row` +
+        ` (largest: pid ${event.largest.pid} ${event.largest.name}, ${formatBytes(event.largest.bytes)})`;
+    case 'hook-failed':
+      return `hook ${event.hook} failed: ${event.error}`;
     case 'logs-reopened':
       return describeReopen(event.reopened, event.held);
   }
