@@ -8,11 +8,12 @@ import { ConfigError, planStart, type StartPlan } from './cli/config.js';
 import { GENERAL_HELP, START_HELP } from './cli/help.js';
 import { isRecordedName, startDetached as launchDetached, startRecorded } from './cli/detach.js';
 import { missingScript as scriptMissing } from './run/missing-script.js';
-import { defaultName, detachedOptions, recordLogs, runDelete, runList, runLogs, runRestart, runStop } from './daemon/commands.js';
+import { defaultName, detachedOptions, namedOptions, recordLogs, runDelete, runList, runLogs, runMetrics, runRestart, runStop } from './daemon/commands.js';
 import { claimName, DAEMON_ENV, StartError } from './daemon/launch.js';
 import { defaultLogs, ensureHome, homeFolder, StateError } from './daemon/state.js';
 import { resolvePaths } from './options/options.js';
 import { systemdUnit } from './daemon/unit.js';
+import { sizeInBytes } from './options/size.js';
 import { keepRecord } from './daemon/watchdog.js';
 
 /** Exit statuses that are keepalive's own; a script that gave up passes on its own status. */
@@ -59,6 +60,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return unit(command.start, io);
     case 'list':
       return runList(command.json, io);
+    case 'metrics':
+      return runMetrics(io);
     case 'stop':
       return runStop(command.name, io);
     case 'restart':
@@ -132,6 +135,7 @@ function unit(command: StartCommand, io: Io): number {
     description: `keepalive: ${command.name ?? defaultName(command.target) ?? command.target}`,
     execStart, workingDirectory: typeof flags.cwd === 'string' ? flags.cwd : cwd, user: command.user,
     killTTL: options.killTTL, reopensLogs: !options.unmovableLogs,
+    maxMemory: options.maxMemory === undefined ? undefined : sizeInBytes(options.maxMemory),
   }));
   return 0;
 }
@@ -153,6 +157,7 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
   try {
     plan = planStart(command);
     if (detached !== undefined) plan = { ...plan, options: detachedOptions(plan.options, home, detached) };
+    if (name !== undefined) plan = { ...plan, options: namedOptions(plan.options, home, name) };
     monitor = new Monitor(plan.script, plan.options);
   } catch (error) {
     return planFailure(error, io);
@@ -186,6 +191,7 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
       home, name, script: plan.script, args: [...(plan.options.args ?? [])], cwd: plan.options.cwd ? path.resolve(cwd, plan.options.cwd) : cwd,
       logs: recordLogs(plan.options, cwd, detached === undefined ? undefined : defaultLogs(home, name).watchdog),
       killTTL: monitor.options.killTTL, argv, argvCwd: cwd, warn: (text) => say(io, text),
+      metricsFile: monitor.options.metricsFile === undefined ? undefined : path.resolve(cwd, monitor.options.metricsFile),
     });
     release?.();
   }

@@ -28,6 +28,7 @@ export type Command =
     }
   | { readonly kind: 'unit'; readonly start: StartCommand }
   | { readonly kind: 'list'; readonly json: boolean }
+  | { readonly kind: 'metrics' }
   | { readonly kind: 'stop'; readonly name: string }
   | { readonly kind: 'restart'; readonly name: string }
   | { readonly kind: 'delete'; readonly name: string }
@@ -254,6 +255,9 @@ export function parseArgs(argv: readonly string[]): Command {
     case 'list':
     case 'ls':
       return parseList(rest);
+    case 'metrics':
+      if (rest.length > 0) throw new UsageError(`metrics: unexpected ${JSON.stringify(rest[0])}; it takes nothing`);
+      return { kind: 'metrics' };
     case 'stop':
       return { kind: 'stop', name: parseName('stop', rest, true) };
     case 'restart':

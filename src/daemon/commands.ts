@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { resolvePaths, type MonitorOptions } from '../options/options.js';
 import { deleteApp, restartApp, stopApp } from './control.js';
+import { readFileSync } from 'node:fs';
+import { mergeMetricsTexts } from '../output/metrics-text.js';
 import { formatTable, listApps } from './list.js';
+import { withUsage } from './usage.js';
 import { logFiles, showLogs } from './logs.js';
-import { check, defaultLogs, homeFolder, isValidName, readRecord, recordNames, SCRIPT_SUFFIX, StateError, type AppRecord, type Checked } from './state.js';
+import { check, defaultLogs, homeFolder, metricsFolder, isValidName, readRecord, recordNames, SCRIPT_SUFFIX, StateError, type AppRecord, type Checked } from './state.js';
 
 /** Where a command writes. */
 export interface Output {
@@ -28,6 +31,14 @@ export function detachedOptions(options: MonitorOptions, home: string, name: str
   if (options.logFile !== undefined) return { ...options, silent: true };
   const logs = defaultLogs(home, name);
   return { ...options, outFile: options.outFile ?? logs.out, errFile: options.errFile ?? logs.err, silent: true };
+}
+
+/**
+ * The options of a named watchdog (detached or not): `id` is its name (for hooks and metrics),
+ * and it keeps its metrics in `$KEEPALIVE_HOME/metrics/<name>.prom` unless told otherwise.
+ */
+export function namedOptions(options: MonitorOptions, home: string, name: string): MonitorOptions {
+  return { id: name, metricsFile: path.join(metricsFolder(home), `${name}.prom`), ...options };
 }
 
 /** The log files a record lists, as absolute paths (relative ones are relative to the watchdog's folder). */
@@ -64,10 +75,39 @@ async function guarded(io: Output, body: (home: string) => Promise<number>): Pro
 
 export function runList(json: boolean, io: Output): Promise<number> {
   return guarded(io, async (home) => {
-    const entries = listApps(home);
+    const entries = await withUsage(listApps(home));
     io.out(json ? `${JSON.stringify(entries, null, 2)}\n` : formatTable(entries));
     return 0;
   });
+}
+
+/** `metrics`: the metrics files of every named app, in one text; an app whose watchdog is gone is down. */
+export function runMetrics(io: Output): Promise<number> {
+  return guarded(io, async (home) => {
+    const texts: string[] = [];
+    for (const name of recordNames(home)) {
+      const record = readRecord(home, name);
+      if (!record) continue;
+      let text: string;
+      try {
+        text = readFileSync(record.metricsFile ?? path.join(metricsFolder(home), `${name}.prom`), 'utf8');
+      } catch {
+        continue; // An app from an older keepalive, or one that never ran: no metrics.
+      }
+      texts.push(check(record).watchdogAlive ? text : asDown(text));
+    }
+    io.out(mergeMetricsTexts(texts));
+    return 0;
+  });
+}
+
+/** The metrics of an app whose watchdog died: not up, and no current child to measure. */
+function asDown(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^keepalive_(child_memory_bytes|start_time_seconds)\{/.test(line))
+    .map((line) => (line.startsWith('keepalive_up{') ? line.replace(/ 1$/, ' 0') : line))
+    .join('\n');
 }
 
 export function runStop(name: string, io: Output): Promise<number> {

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { countedReason, type StatusEvent } from '../vocabulary/events.js';
 import type { FeatureFactory } from './feature.js';
+import { appName } from './metrics.js';
 import { OneAtATime, postHookEvent, runHookCommand, type HookEvent, type HookKind } from './hook-run.js';
 
 /** The hook option of each kind of event. */
@@ -23,7 +23,7 @@ export const hooksFeature: FeatureFactory = (host) => {
   const o = host.options;
   const commands = (Object.keys(HOOK_OPTIONS) as HookKind[]).filter((kind) => o[HOOK_OPTIONS[kind]] !== undefined);
   if (commands.length === 0 && o.notifyUrl === undefined) return undefined;
-  const name = o.id ?? (o.file === undefined ? path.basename(o.command) : path.basename(o.file).replace(/\.[cm]?[jt]s$/, ''));
+  const name = appName(o);
 
   const runners = new Map<string, OneAtATime>();
   const runner = (key: string, hook: string, run: (event: HookEvent) => Promise<string | undefined>): OneAtATime => {
