@@ -151,6 +151,6 @@ export interface MonitorOptions {
   onMemoryLimit?: string | readonly string[];
   /** How long a hook may run before its process group gets SIGKILL. @default 30000 */
   hookTimeout?: number;
-  /** POST each hook event, as JSON with the same fields, to this URL (timeout `hookTimeout`). @default undefined */
+  /** Sends each hook event as a JSON POST of the same fields to this URL (timeout `hookTimeout`). @default undefined */
   notifyUrl?: string;
 }
