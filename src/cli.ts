@@ -5,16 +5,15 @@ import { packageFile } from './package-files.js';
 import { statusLine } from './vocabulary/events.js';
 import { parseArgs, toFlags, UsageError, type Command, type StartCommand } from './cli/args.js';
 import { ConfigError, planStart, type StartPlan } from './cli/config.js';
-import { GENERAL_HELP, START_HELP } from './cli/help.js';
-import { isRecordedName, startDetached as launchDetached, startRecorded } from './cli/detach.js';
 import { missingScript as scriptMissing } from './run/missing-script.js';
-import { defaultName, detachedOptions, namedOptions, recordLogs, runDelete, runList, runLogs, runMetrics, runRestart, runStop } from './daemon/commands.js';
-import { claimName, DAEMON_ENV, StartError } from './daemon/launch.js';
+import { DAEMON_ENV, defaultName, detachedOptions, namedOptions, recordLogs } from './daemon/named-options.js';
 import { defaultLogs, ensureHome, homeFolder, StateError } from './daemon/state.js';
 import { resolvePaths } from './options/options.js';
-import { systemdUnit } from './daemon/unit.js';
 import { sizeInBytes } from './options/size.js';
 import { keepRecord } from './daemon/watchdog.js';
+
+// Loaded when a command needs them, so that a named app's watchdog does not carry them.
+const [commands, detach] = [() => import('./daemon/commands.js'), () => import('./cli/detach.js')];
 
 /** Exit statuses that are keepalive's own; a script that gave up passes on its own status. */
 export const EXIT = { stopped: 0, startFailed: 1, usage: 2, closedPipe: 141 } as const;
@@ -47,29 +46,33 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   switch (command.kind) {
     case 'help':
-      io.out(command.topic === 'start' ? START_HELP : GENERAL_HELP);
+      io.out((await import('./cli/help.js'))[command.topic === 'start' ? 'START_HELP' : 'GENERAL_HELP']);
       return 0;
     case 'version':
       io.out(`${version()}\n`);
       return 0;
     case 'start':
-      if (process.env[DAEMON_ENV] === undefined && isRecordedName(command)) return startRecorded(command.target, io);
-      if (command.daemon && process.env[DAEMON_ENV] === undefined) return startDetached(command, argv, io);
+      // A named app's watchdog (DAEMON_ENV) runs its start as planned by the parent.
+      if (process.env[DAEMON_ENV] === undefined) {
+        const { isRecordedName, startRecorded } = await detach();
+        if (isRecordedName(command)) return startRecorded(command.target, io);
+        if (command.daemon) return startDetached(command, argv, io);
+      }
       return start(command, argv, io);
     case 'unit':
       return unit(command.start, io);
     case 'list':
-      return runList(command.json, io);
+      return (await commands()).runList(command.json, io);
     case 'metrics':
-      return runMetrics(io);
+      return (await commands()).runMetrics(io);
     case 'stop':
-      return runStop(command.name, io);
+      return (await commands()).runStop(command.name, io);
     case 'restart':
-      return runRestart(command.name, io, (name) => startRecorded(name, io));
+      return (await commands()).runRestart(command.name, io, async (name) => (await detach()).startRecorded(name, io));
     case 'delete':
-      return runDelete(command.name, io);
+      return (await commands()).runDelete(command.name, io);
     case 'logs':
-      return runLogs(command.name, command.lines, command.follow, io);
+      return (await commands()).runLogs(command.name, command.lines, command.follow, io);
   }
 }
 
@@ -114,11 +117,12 @@ async function startDetached(command: StartCommand, argv: readonly string[], io:
   if (name === undefined) return EXIT.usage;
   const plan = prepare(command, io);
   if (typeof plan === 'number') return plan;
-  return launchDetached({ name, plan, argv, cwd: process.cwd() }, io);
+  return (await detach()).startDetached({ name, plan, argv, cwd: process.cwd() }, io);
 }
 
 /** `unit`: a systemd service running this start in the foreground, with absolute paths. */
-function unit(command: StartCommand, io: Io): number {
+async function unit(command: StartCommand, io: Io): Promise<number> {
+  const { systemdUnit } = await import('./daemon/unit.js');
   const plan = prepare(command, io);
   if (typeof plan === 'number') return plan;
   const options = resolveOptions(plan.script, plan.options);
@@ -179,10 +183,10 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
   let release: (() => void) | undefined;
   if (name !== undefined) {
     try {
-      if (detached === undefined) release = await claimName(home, name, (text) => say(io, text));
+      if (detached === undefined) release = await (await import('./daemon/launch.js')).claimName(home, name, (text) => say(io, text));
       else ensureHome(home);
     } catch (error) {
-      if (!(error instanceof StartError) && !(error instanceof StateError)) throw error;
+      if (!(error instanceof (await import('./daemon/launch.js')).StartError) && !(error instanceof StateError)) throw error;
       io.err(`keepalive: ${error.message}\n`);
       return EXIT.startFailed;
     }

@@ -17,41 +17,6 @@ export interface Output {
 /** A name given by the user that has no record: exit status 1. */
 const UNKNOWN = 1;
 
-/** `--name` when it is not given: the script's base name without its extension (`api` for `src/api.js`). */
-export function defaultName(target: string): string | undefined {
-  const name = path.basename(target).replace(SCRIPT_SUFFIX, '');
-  return isValidName(name) && name !== 'all' ? name : undefined;
-}
-
-/**
- * The options of a detached watchdog, which has no console: without `-l`, a stream without a
- * file of its own goes to `$KEEPALIVE_HOME/logs/<name>.out.log` or `.err.log`.
- */
-export function detachedOptions(options: MonitorOptions, home: string, name: string): MonitorOptions {
-  if (options.logFile !== undefined) return { ...options, silent: true };
-  const logs = defaultLogs(home, name);
-  return { ...options, outFile: options.outFile ?? logs.out, errFile: options.errFile ?? logs.err, silent: true };
-}
-
-/**
- * The options of a named watchdog (detached or not): `id` is its name (for hooks and metrics),
- * and it keeps its metrics in `$KEEPALIVE_HOME/metrics/<name>.prom` unless told otherwise.
- */
-export function namedOptions(options: MonitorOptions, home: string, name: string): MonitorOptions {
-  return { id: name, metricsFile: path.join(metricsFolder(home), `${name}.prom`), ...options };
-}
-
-/** The log files a record lists, as absolute paths (relative ones are relative to the watchdog's folder). */
-export function recordLogs(options: MonitorOptions, cwd: string, watchdog: string | undefined): AppRecord['logs'] {
-  const { outFile: out, errFile: err, logFile: log } = resolvePaths(options, cwd);
-  return {
-    ...(out === undefined ? {} : { out }),
-    ...(err === undefined ? {} : { err }),
-    ...(log === undefined ? {} : { log }),
-    ...(watchdog === undefined ? {} : { watchdog }),
-  };
-}
-
 /** A record by name, checked, or an error line naming it. */
 function find(home: string, name: string, io: Output): Checked | undefined {
   const record = readRecord(home, name);
