@@ -51,12 +51,15 @@ export const hooksFeature: FeatureFactory = (host) => {
       };
       const option = HOOK_OPTIONS[kind];
       const command = o[option];
-      if (command) runner(kind, option, (e) => runHookCommand(command, e, o.hookTimeout)).push(hookEvent);
-      // One POST per event: a restart for memory is posted as `memory-limit`, not twice.
       const url = o.notifyUrl;
-      if (url !== undefined && (kind !== 'restart' || hookKinds(event).length === 1)) {
-        runner(`notify:${kind}`, 'notifyUrl', (e) => postHookEvent(url, e, o.hookTimeout)).push(hookEvent);
-      }
+      // After the restart's spawn, which follows this event in the same tick: a hook never comes first.
+      setImmediate(() => {
+        if (command) runner(kind, option, (e) => runHookCommand(command, e, o.hookTimeout)).push(hookEvent);
+        // One POST per event: a restart for memory is posted as `memory-limit`, not twice.
+        if (url !== undefined && (kind !== 'restart' || hookKinds(event).length === 1)) {
+          runner(`notify:${kind}`, 'notifyUrl', (e) => postHookEvent(url, e, o.hookTimeout)).push(hookEvent);
+        }
+      });
     }
   };
   const stop = host.onStatus(onStatus);

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { Monitor, type StatusEvent } from '../../src/index.js';
 import { hookKinds } from '../../src/features/hooks.js';
 import { OneAtATime, type HookEvent } from '../../src/features/hook-run.js';
+import { runBin } from '../helpers/bin.js';
 import { nextEvent } from '../helpers/events.js';
 import { fixture, tempDir } from '../helpers/paths.js';
 import { until } from '../helpers/polling.js';
@@ -188,4 +189,18 @@ test('notifyUrl: a JSON POST of the same fields; a server that fails is a status
   } finally {
     server.close();
   }
+});
+
+test('the CLI: --onRestart and --onGiveUp take a command line, split as -c is, never through a shell', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'cli hook.jsonl');
+  // As with -c, a backslash keeps a space inside a word.
+  const hookLine = `${process.execPath} ${fixture('hook.js')} ${file.replace(/ /g, '\\ ')}`;
+  const run = runBin(['start', '-q', '-m', '2', '--minUptime', '0', '--spinSleepTime', '0', '--name', 'clihooks',
+    '--onRestart', hookLine, '--onGiveUp', hookLine,
+    fixture('exit-with.js'), '3'], { env: { ...process.env, KEEPALIVE_HOME: path.join(dir, 'home') } });
+  assert.deepEqual(await run.exited, { code: 3, signal: null });
+  await until('both hooks', () => hookLines(file).length === 2, 10_000);
+  const events = hookLines(file).map((line) => [line.env.KEEPALIVE_EVENT, line.env.KEEPALIVE_NAME, line.env.KEEPALIVE_EXIT_CODE]).sort();
+  assert.deepEqual(events, [['give-up', 'clihooks', '3'], ['restart', 'clihooks', '3']]);
 });
