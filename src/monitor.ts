@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { FeatureSet } from './features/feature-set.js';
+import { uniqueId } from './files/unique-id.js';
 import { resolveOptions, type MonitorOptions, type ResolvedOptions } from './options/options.js';
 import { checkStamping } from './output/line-stamper.js';
 import { OutputFiles } from './output/output-files.js';
@@ -55,7 +55,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   readonly #history: RestartHistory;
   #lastExit: ExitInfo | undefined;
   /** Unique to this monitor: found in the environment of everything its children started. */
-  readonly #runTag = `${process.pid}-${randomUUID()}`;
+  readonly #runTag = `${process.pid}-${uniqueId()}`;
   readonly #envs: ChildEnvCache;
 
   constructor(script: string | readonly string[], options: MonitorOptions = {}) {
