@@ -16,7 +16,7 @@ import { benchDir, root, Run } from './lib/harness.mjs';
 import { renderReport } from './lib/report.mjs';
 import { machine, now } from './lib/util.mjs';
 
-const SCENARIOS = ['throughput', 'last-words', 'restarts', 'memory', 'cli', 'idle', 'stop', 'orphans', 'apps', 'rotation'];
+const SCENARIOS = ['throughput', 'last-words', 'restarts', 'memory', 'cli', 'idle', 'stop', 'orphans', 'apps', 'rotation', 'footprint', 'memory-limit'];
 const SYSTEMS = ['keepalive', 'forever-monitor', 'pm2', 'shell'];
 
 const FULL = {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that some tests and benchmarks use when they are missing:
-# logrotate, for the rotation test of the real tool; s6 (s6-log), for the rotation benchmark. Tests whose tool is still missing skip with a reason, so a
+# logrotate, for the rotation test of the real tool; s6 (s6-log), for the rotation benchmark;
+# prometheus, for its promtool, which checks the metrics files. Tests whose tool is still missing skip with a reason, so a
 # machine without apt (or without root) runs the rest of the suite all the same.
 set -uo pipefail
 needed=()
 command -v logrotate >/dev/null 2>&1 || needed+=(logrotate)
 command -v s6-log >/dev/null 2>&1 || needed+=(s6)
+command -v promtool >/dev/null 2>&1 || needed+=(prometheus)
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-system-tools: not root or no apt-get; tests needing ${needed[*]} will skip" >&2

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ForeverProperties } from './compat/forever-properties.js';
 import { FeatureSet } from './features/feature-set.js';
+import { uniqueId } from './files/unique-id.js';
 import { resolveOptions, type ArgValue, type MonitorOptions, type ResolvedOptions } from './options/options.js';
 import { checkStamping } from './output/line-stamper.js';
 import { OutputFiles } from './output/output-files.js';
@@ -57,7 +57,7 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
   readonly #history: RestartHistory;
   #lastExit: ExitInfo | undefined;
   /** Unique to this monitor: found in the environment of everything its children started. */
-  readonly #runTag = `${process.pid}-${randomUUID()}`;
+  readonly #runTag = `${process.pid}-${uniqueId()}`;
   readonly #envs: ChildEnvCache;
 
   constructor(script: string | readonly ArgValue[], options: MonitorOptions = {}) {
@@ -230,7 +230,7 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
       this.#request = undefined;
       if (decision.action === 'give-up') return this.#finish('gave-up', decision.reason, decision.spinning);
 
-      this.#status({ type: 'restarting', delay: decision.delay, reason: decision.reason });
+      this.#status({ type: 'restarting', delay: decision.delay, reason: decision.reason, failedFor: decision.failedFor });
       if (decision.delay > 0) {
         this.#state = 'waiting';
         await this.#wait.sleep(decision.delay);
@@ -309,6 +309,7 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
       restart: (reason) => void this.#restart(reason).catch(() => {}),
       fail: (reason) => this.#fail(reason),
       status: (event) => this.#status(event),
+      onStatus: (listener) => (this.on('status', listener), () => void this.off('status', listener)),
       report,
     }, report);
     try {

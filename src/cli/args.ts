@@ -42,6 +42,7 @@ export type Command =
   | { readonly kind: 'list'; readonly json: boolean }
   /** `save`, `resurrect`, `startup [--user]`. */
   | { readonly kind: 'boot'; readonly action: 'save' | 'resurrect' | 'startup'; readonly userUnit: boolean }
+  | { readonly kind: 'metrics' }
   | { readonly kind: 'stop'; readonly name: string }
   | { readonly kind: 'restart'; readonly name: string }
   | { readonly kind: 'delete'; readonly name: string }
@@ -247,6 +248,9 @@ export function parseArgs(argv: readonly string[]): Command {
     case 'list':
     case 'ls':
       return parseList(rest);
+    case 'metrics':
+      if (rest.length > 0) throw new UsageError(`metrics: unexpected ${JSON.stringify(rest[0])}; it takes nothing`);
+      return { kind: 'metrics' };
     case 'stop':
     case 'restart':
     case 'delete':

@@ -63,6 +63,8 @@ export const GROUP_TITLES: Readonly<Record<FlagGroup, string>> = {
   named: 'Named apps',
   stopping: 'Stopping',
   watching: 'Watching',
+  resources: 'Memory and metrics',
+  hooks: 'Hooks (a command run beside keepalive, never delaying a restart)',
 };
 
 /** One line of the help (and one row of the README's flags table): one form of a flag. */

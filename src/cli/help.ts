@@ -42,7 +42,7 @@ const USAGE = 'keepalive start [options] <script | config.json> [script args...]
 export const GENERAL_HELP = `Usage: ${USAGE}
        keepalive start -d [--name <name>] [options] <script> [script args...]
        keepalive start <name> | restart <name> | stop <name|all> | delete <name|all>
-       keepalive list [--json] | logs <name> [-n N] [-f]
+       keepalive list [--json] | logs <name> [-n N] [-f] | metrics
        keepalive unit [--user <user>] [options] <script> [script args...]
        keepalive start|stop|restart|delete <pm2 file> [--only <names>] [--env <stage>]
        keepalive save | resurrect | startup [--user]
@@ -55,7 +55,8 @@ Commands:
   start      run a script (or the script of a JSON config file) until stopped or given up;
              "start <name>" starts a named app that is not running again, in the background,
              with the command line it was started with
-  list, ls   named apps: status, pids, uptime, restarts (--json for an array)
+  list, ls   named apps: status, pids, uptime, CPU and memory, restarts (--json for an array)
+  metrics    every named app's Prometheus metrics, in one text
   stop       stop a named app (or all), waiting until its watchdog and child are gone
   restart    restart a named app's script (or start it again if it is not running)
   delete     forget a named app that is not running (or all such apps); its logs are kept

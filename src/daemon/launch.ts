@@ -3,8 +3,9 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { lockName, stopOrphan, waitUntil } from './control.js';
 import { check, ensureHome, readRecord, StateError, type AppRecord } from './state.js';
 
-/** The environment variable that tells a spawned `keepalive start` it is the named watchdog. */
-export const DAEMON_ENV = 'KEEPALIVE_DAEMON';
+import { DAEMON_ENV } from './named-options.js';
+
+export { DAEMON_ENV };
 
 /** How long a start waits for its watchdog to start the child. */
 const START_WAIT = 30_000;

@@ -1,4 +1,5 @@
 import type { AppStatus } from '../vocabulary/app-status.js';
+import { formatBytes } from '../vocabulary/events.js';
 import { check, readRecord, recordNames, StateError, type Checked } from './state.js';
 
 /** One line of `list --json`. Pids are those of living processes only; uptime is in ms. */
@@ -9,6 +10,11 @@ export interface ListEntry {
   readonly childPid: number | null;
   readonly uptime: number | null;
   readonly restarts: number;
+  /** `restarts` by reason: `crash`, `memory-limit`, `unhealthy`, `requested`, `watch`, ... */
+  readonly restartsByReason: Readonly<Record<string, number>>;
+  /** The child's whole tree: CPU in percent of one core over a short window, resident memory in bytes (see usage.ts). */
+  readonly cpuPercent?: number | null;
+  readonly memoryBytes?: number | null;
   readonly script: string | readonly string[];
   readonly args: readonly string[];
   readonly cwd: string;
@@ -27,7 +33,7 @@ export function listApps(home: string, now = Date.now()): ListEntry[] {
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
       return [{
-        name, status: 'unreadable', watchdogPid: null, childPid: null, uptime: null, restarts: 0, script: '', args: [],
+        name, status: 'unreadable', watchdogPid: null, childPid: null, uptime: null, restarts: 0, restartsByReason: {}, script: '', args: [],
         cwd: '', logs: {}, reason: error.message,
       }];
     }
@@ -39,6 +45,7 @@ export function listApps(home: string, now = Date.now()): ListEntry[] {
       childPid: childAlive ? record.childPid : null,
       uptime: childAlive && record.childStartedAt !== null ? Math.max(0, now - record.childStartedAt) : null,
       restarts: record.restarts,
+      restartsByReason: { crash: 0, 'memory-limit': 0, unhealthy: 0, requested: 0, watch: 0, ...record.restartsByReason },
       script: record.script,
       args: record.args,
       cwd: record.cwd,
@@ -67,13 +74,15 @@ function scriptText(entry: ListEntry): string {
 export function formatTable(entries: readonly ListEntry[]): string {
   if (entries.length === 0) return 'no apps (start one with keepalive start -d --name <name> <script>)\n';
   const rows = [
-    ['NAME', 'STATUS', 'WATCHDOG', 'CHILD', 'UPTIME', 'RESTARTS', 'SCRIPT'],
+    ['NAME', 'STATUS', 'WATCHDOG', 'CHILD', 'UPTIME', 'CPU', 'MEM', 'RESTARTS', 'SCRIPT'],
     ...entries.map((entry) => [
       entry.name,
       entry.status,
       entry.watchdogPid === null ? '-' : String(entry.watchdogPid),
       entry.childPid === null ? '-' : String(entry.childPid),
       entry.uptime === null ? '-' : formatUptime(entry.uptime),
+      entry.cpuPercent == null ? '-' : `${entry.cpuPercent.toFixed(1)}%`,
+      entry.memoryBytes == null ? '-' : formatBytes(entry.memoryBytes),
       String(entry.restarts),
       scriptText(entry),
     ]),

@@ -38,6 +38,10 @@ export interface AppRecord {
    */
   readonly argv?: readonly string[];
   readonly argvCwd?: string;
+  /** `restarts` split by reason (`crash`, `memory-limit`, `unhealthy`, `requested`, `watch`, ...). Missing in older records. */
+  readonly restartsByReason?: Readonly<Record<string, number>>;
+  /** The Prometheus metrics file the watchdog keeps. Missing in older records. */
+  readonly metricsFile?: string;
   readonly updatedAt: number;
 }
 
@@ -90,6 +94,11 @@ export function ensureHome(home: string): void {
 
 export function recordFile(home: string, name: string): string {
   return path.join(home, `${name}.json`);
+}
+
+/** The folder of named apps' metrics files: point node_exporter's textfile collector at it. */
+export function metricsFolder(home: string): string {
+  return path.join(home, 'metrics');
 }
 
 /** Default log files of a named app. */

@@ -9,6 +9,19 @@ export interface UnitSettings {
   readonly killTTL: number;
   /** False with `unmovableLogs`: a reload (SIGHUP) cannot move the script's files, so none is offered. */
   readonly reopensLogs: boolean;
+  /** `maxMemory` in bytes, if set: the kernel's `MemoryMax=` is put above it (see memoryBackstop). */
+  readonly maxMemory?: number | undefined;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * The kernel's limit for the whole service, above `maxMemory`: a quarter more, for a leak that
+ * grows faster than the watchdog measures and stops it, plus 64 MiB for keepalive itself and
+ * its hooks, which share the cgroup. In MiB, as `MemoryMax=` takes it.
+ */
+export function memoryBackstop(maxMemory: number): number {
+  return Math.ceil((maxMemory * 1.25 + 64 * MiB) / MiB);
 }
 
 /**
@@ -48,6 +61,10 @@ export function systemdUnit(settings: UnitSettings): string {
     ...(settings.user === undefined ? [] : [`User=${value(settings.user)}`]),
     'KillMode=mixed',
     `TimeoutStopSec=${timeout}`,
+    ...(settings.maxMemory === undefined ? [] : [
+      '# The kernel\'s backstop above --maxMemory, for a leak faster than the watchdog\'s measures:',
+      `MemoryMax=${memoryBackstop(settings.maxMemory)}M`,
+    ]),
     'Restart=on-failure',
     'RestartSec=1',
     '',

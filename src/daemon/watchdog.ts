@@ -1,5 +1,5 @@
 import type { Monitor } from '../monitor.js';
-import { formatStatus, type StatusEvent } from '../vocabulary/events.js';
+import { countedReason, formatStatus, type StatusEvent } from '../vocabulary/events.js';
 import { startTimeOf } from '../processes/process-table.js';
 import { recordedAfter } from '../vocabulary/app-status.js';
 import { writeRecord, type AppRecord } from './state.js';
@@ -16,6 +16,7 @@ export interface RecordSettings {
   /** The command line as given to keepalive, and the folder it was given in, to start it again. */
   readonly argv: readonly string[];
   readonly argvCwd: string;
+  readonly metricsFile: string | undefined;
   /** Where a record that cannot be written is reported (the watchdog's stderr). */
   readonly warn: (text: string) => void;
 }
@@ -42,6 +43,8 @@ export function keepRecord(monitor: Monitor, settings: RecordSettings): () => vo
     argv: settings.argv,
     argvCwd: settings.argvCwd,
     restarts: 0,
+    restartsByReason: {},
+    ...(settings.metricsFile === undefined ? {} : { metricsFile: settings.metricsFile }),
     status: 'starting',
     updatedAt: Date.now(),
   };
@@ -58,6 +61,8 @@ export function keepRecord(monitor: Monitor, settings: RecordSettings): () => vo
     }
   };
   save({});
+  // Counted when the new child starts, so that the split always adds up to `restarts`.
+  let restartReason: string | undefined;
 
   const onStatus = (event: StatusEvent): void => {
     const changes: { -readonly [K in keyof AppRecord]?: AppRecord[K] } = {};
@@ -68,12 +73,17 @@ export function keepRecord(monitor: Monitor, settings: RecordSettings): () => vo
       changes.childStart = startTimeOf(event.pid) ?? null;
       changes.childStartedAt = Date.now();
       changes.restarts = event.run - 1;
+      if (restartReason !== undefined) {
+        changes.restartsByReason = { ...record.restartsByReason, [restartReason]: (record.restartsByReason?.[restartReason] ?? 0) + 1 };
+      }
+      restartReason = undefined;
     } else if (event.type === 'exited' || event.type === 'stopped' || event.type === 'gave-up') {
       changes.childPid = null;
       changes.childStart = null;
       changes.childStartedAt = null;
     }
     // Set only while waiting, so that a reader never takes an earlier wait for the current one.
+    if (event.type === 'restarting') restartReason = countedReason(event);
     if (event.type === 'restarting') changes.retryDelay = event.delay;
     else if (['started', 'exited', 'spawn-failed', 'stopped', 'gave-up'].includes(event.type)) changes.retryDelay = undefined;
     if (event.type === 'exited' || event.type === 'spawn-failed') changes.reason = formatStatus(event);

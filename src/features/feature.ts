@@ -21,6 +21,8 @@ export interface FeatureHost {
   fail(reason: FailureReason): void;
   /** A line of the monitor's life (written to logFile, emitted as `status`). */
   status(event: StatusEvent): void;
+  /** Listens to the monitor's status events (a feature's own too); returns what stops it. */
+  onStatus(listener: (event: StatusEvent) => void): () => void;
   /** A problem of the feature's own: an `error` event, never a crash of the host. */
   report(error: KeepaliveError): void;
 }

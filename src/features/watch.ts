@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
-import picomatch from 'picomatch';
+import type { FSWatcher } from 'chokidar';
+import { requireLazily } from '../package-files.js';
 
 /** What the monitor asks the watcher to watch. */
 export interface WatchSettings {
@@ -51,6 +51,7 @@ export function openWatcher(
   const roots = settings.directories.map((directory) => path.resolve(directory));
   roots.forEach((root) => checkFolder(root, report));
   const isIgnored = ignoreRule(settings, roots, report);
+  const { watch } = requireLazily('chokidar') as typeof import('chokidar');
   const fsWatcher = watch(roots, {
     ignoreInitial: true,
     ignored: (file: string) => isIgnored(file),
@@ -153,6 +154,7 @@ export function ignoreRule(
 }
 
 function globMatcher(patterns: readonly string[]): (relative: string, absolute: string) => boolean {
+  const picomatch = requireLazily('picomatch') as typeof import('picomatch');
   const tests = patterns
     .map((pattern) => pattern.trim().replace(/(.)\/+$/, '$1'))
     .filter((pattern) => pattern !== '' && !pattern.startsWith('#'))

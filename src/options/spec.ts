@@ -4,7 +4,7 @@ import type { MonitorOptions } from './types.js';
 export type FlagKind = 'count' | 'ms' | 'text' | 'signal' | 'codes' | 'env' | 'name' | 'bool';
 
 /** The part of `keepalive help start` (and of the README's flags table) a flag is listed in. */
-export type FlagGroup = 'restarts' | 'output' | 'process' | 'named' | 'stopping' | 'watching';
+export type FlagGroup = 'restarts' | 'output' | 'process' | 'named' | 'stopping' | 'watching' | 'resources' | 'hooks';
 
 /** The kinds of flag whose values fit an option of type T: a switch cannot set a number. */
 export type KindFor<T> =

@@ -5,6 +5,7 @@ import {
   argumentList, commandParser, count, environment, exitCodes, flag, logAge, logFormat, milliseconds, parseSignal, positiveMilliseconds,
   spawnSettings, stdioSetting, text, textList, textOrList,
 } from './values.js';
+import { hookCommand, httpUrl, memoryLimit } from './alarm-values.js';
 
 /**
  * Every option of MonitorOptions, once: how it is checked, its default, whether it is a path,
@@ -205,6 +206,50 @@ export const OPTIONS = {
   watchDelay: {
     check: milliseconds, default: 200,
     flag: { kind: 'ms', group: 'watching', help: 'restart once nothing has changed for this long: one restart per burst of changes' },
+  },
+
+  maxMemory: {
+    check: memoryLimit,
+    flag: {
+      kind: 'text', value: 'size', group: 'resources',
+      help: 'restart the script when its whole tree uses more resident memory than this: `512M`, `1.5G`',
+    },
+  },
+  memoryCheckInterval: {
+    check: positiveMilliseconds, default: 1000,
+    flag: { kind: 'ms', group: 'resources', help: "how often the tree's memory is measured, with `--maxMemory`" },
+  },
+  memoryChecks: {
+    check: count, default: 3,
+    flag: { kind: 'count', group: 'resources', help: 'restart after this many measures in a row over `--maxMemory`' },
+  },
+  metricsFile: {
+    check: text, path: true,
+    flag: { kind: 'text', value: 'file', group: 'resources', help: "keep Prometheus metrics of the script in this file (node_exporter's textfile format)" },
+  },
+  onRestart: {
+    check: hookCommand,
+    flag: { kind: 'text', value: 'command', group: 'hooks', help: 'run this command at each restart, with the event in `KEEPALIVE_*` variables' },
+  },
+  onGiveUp: {
+    check: hookCommand,
+    flag: { kind: 'text', value: 'command', group: 'hooks', help: 'run this command when keepalive gives up' },
+  },
+  onUnhealthy: {
+    check: hookCommand,
+    flag: { kind: 'text', value: 'command', group: 'hooks', help: 'run this command when the script is restarted as unhealthy' },
+  },
+  onMemoryLimit: {
+    check: hookCommand,
+    flag: { kind: 'text', value: 'command', group: 'hooks', help: 'run this command when the script is restarted over `--maxMemory`' },
+  },
+  hookTimeout: {
+    check: positiveMilliseconds, default: 30_000,
+    flag: { kind: 'ms', group: 'hooks', help: "SIGKILL a hook's process group after this long" },
+  },
+  notifyUrl: {
+    check: httpUrl,
+    flag: { kind: 'text', value: 'url', group: 'hooks', help: 'POST each hook event as JSON to this URL' },
   },
 } satisfies OptionTable;
 

@@ -192,4 +192,37 @@ export interface MonitorOptions {
    * `git checkout`) causes one restart. @default 200
    */
   watchDelay?: number;
+
+  /**
+   * Restart the child when the resident memory of its whole tree (the child, its process group
+   * and every descendant) stays above this size for `memoryChecks` measures in a row: `'512M'`,
+   * `'1.5G'`, `'512MiB'` (1024-based; a bare number is refused). Needs /proc. @default undefined
+   */
+  maxMemory?: string;
+  /** How often the tree's memory is measured, with `maxMemory`. @default 1000 */
+  memoryCheckInterval?: number;
+  /** How many measures in a row over `maxMemory` make a restart (a shorter spike is forgiven). @default 3 */
+  memoryChecks?: number;
+  /**
+   * Keep Prometheus metrics of the child in this file (the text format node_exporter's textfile
+   * collector reads), rewritten atomically. @default undefined
+   */
+  metricsFile?: string;
+
+  /**
+   * A command run at each restart, with the event in its environment (`KEEPALIVE_EVENT`,
+   * `KEEPALIVE_REASON`, ...): an array `[program, ...args]`, or a string split into words as
+   * `command` is. Never through a shell. @default undefined
+   */
+  onRestart?: string | readonly string[];
+  /** A command run when the monitor gives up. @default undefined */
+  onGiveUp?: string | readonly string[];
+  /** A command run when the child is restarted because it was unhealthy. @default undefined */
+  onUnhealthy?: string | readonly string[];
+  /** A command run when the child is restarted over `maxMemory`. @default undefined */
+  onMemoryLimit?: string | readonly string[];
+  /** How long a hook may run before its process group gets SIGKILL. @default 30000 */
+  hookTimeout?: number;
+  /** Sends each hook event as a JSON POST of the same fields to this URL (timeout `hookTimeout`). @default undefined */
+  notifyUrl?: string;
 }

@@ -1,14 +1,19 @@
-import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import spawn from 'cross-spawn';
+import { requireLazily } from '../package-files.js';
 import { signalNumber } from '../options/options.js';
 import type { ExitInfo } from '../vocabulary/events.js';
 import { FileFollower } from '../output/file-follower.js';
 import type { OutputFiles, OutputName } from '../output/output-files.js';
 import { copyPipe, type OutputPlan } from '../output/output-routing.js';
 import { stopProcesses, type StopSettings, type StopTarget } from '../processes/stop-processes.js';
+
+/** Node's spawn, or on Windows cross-spawn's (shebangs, PATHEXT), loaded only there. */
+function spawnOf(): (command: string, args: string[], options: SpawnOptions) => ChildProcess {
+  return process.platform === 'win32' ? (requireLazily('cross-spawn') as typeof import('cross-spawn')) : nodeSpawn;
+}
 
 export type RunOutcome =
   | ({ readonly kind: 'exited' } & ExitInfo)
@@ -69,7 +74,7 @@ export class ChildRun {
     this.#followers = settings.plan.follows.flatMap(({ file, echo }) => FileFollower.start(settings.files.path(file), echo) ?? []);
     let child: ChildProcess;
     try {
-      child = spawn(settings.command, [...settings.args], { ...settings.spawnOptions, stdio: settings.plan.stdio });
+      child = spawnOf()(settings.command, [...settings.args], { ...settings.spawnOptions, stdio: settings.plan.stdio });
     } catch (error) {
       this.#finishFollowers();
       this.spawned = Promise.resolve(error as Error);

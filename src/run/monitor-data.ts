@@ -1,4 +1,3 @@
-import cluster from 'node:cluster';
 import type { ResolvedOptions } from '../options/options.js';
 import type { MonitorData, MonitorState } from '../vocabulary/events.js';
 
@@ -28,7 +27,8 @@ export function monitorData(o: ResolvedOptions, now: MonitorNow): MonitorData {
     spawnWith: { ...o.spawnWith },
     running: now.running,
     restarts: now.restarts,
-    isMaster: cluster.isPrimary,
+    // As node:cluster decides it, without loading it: a cluster worker has NODE_UNIQUE_ID.
+    isMaster: process.env.NODE_UNIQUE_ID === undefined,
     state: now.state,
     ...(o.pidFile && { pidFile: o.pidFile }),
     ...(o.outFile && { outFile: o.outFile }),

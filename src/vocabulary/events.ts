@@ -30,6 +30,18 @@ export type FailureReason = 'not-ready' | 'unhealthy' | 'memory-limit';
 /** Why a child is restarted: by the rules, by `restart()` (requested), or by a feature. */
 export type RestartReason = 'exited' | 'spinning' | 'backoff' | 'requested' | FeatureRestartReason | FailureReason;
 
+/**
+ * A restart's reason as counted (`restartsByReason`, metrics, hooks): a child that ended on its
+ * own is a `crash` whether it was spinning or backed off; every other reason is its own.
+ */
+export type CountedRestartReason = 'crash' | Exclude<RestartReason, 'exited' | 'spinning' | 'backoff'>;
+
+export function countedReason(restart: { readonly reason: RestartReason; readonly failedFor?: FailureReason | undefined }): CountedRestartReason {
+  if (restart.failedFor) return restart.failedFor;
+  const { reason } = restart;
+  return reason === 'exited' || reason === 'spinning' || reason === 'backoff' ? 'crash' : reason;
+}
+
 /** How a child ended: `status` is its exit code, or 128 + the signal's number, as a shell reports it. */
 export interface ExitInfo {
   readonly code: number | null;
@@ -44,7 +56,11 @@ export type StatusEvent =
   | { readonly type: 'started'; readonly pid: number; readonly run: number }
   | ({ readonly type: 'exited' } & ExitInfo)
   | { readonly type: 'spawn-failed'; readonly error: string }
-  | { readonly type: 'restarting'; readonly delay: number; readonly reason: RestartReason }
+  | {
+      readonly type: 'restarting'; readonly delay: number; readonly reason: RestartReason;
+      /** The child was stopped as failing (memory limit, unhealthy, not ready), even when `reason` is its spinning or backoff wait. */
+      readonly failedFor?: FailureReason | undefined;
+    }
   | { readonly type: 'gave-up'; readonly runs: number; readonly reason: GiveUpReason }
   | { readonly type: 'stopping'; readonly pid: number; readonly signal: string }
   | { readonly type: 'killing'; readonly pids: readonly number[]; readonly reason: 'killTTL' | 'leftovers' }
@@ -55,6 +71,13 @@ export type StatusEvent =
   | { readonly type: 'cron-scheduled'; readonly next: string }
   /** Watch mode saw a change: a restart follows. */
   | { readonly type: 'file-changed'; readonly file: string }
+  /** The child's tree stayed over `maxMemory` for `checks` measures in a row: it is restarted. */
+  | {
+      readonly type: 'memory-limit'; readonly bytes: number; readonly limit: number; readonly checks: number;
+      readonly largest: { readonly pid: number; readonly name: string; readonly bytes: number };
+    }
+  /** A hook (or the `notifyUrl` POST) failed, hung or could not start; the monitor carries on. */
+  | { readonly type: 'hook-failed'; readonly hook: string; readonly error: string }
   /** `reopenLogs()`: `reopened` now take all later output; the child itself holds `held` (unmovableLogs). */
   | { readonly type: 'logs-reopened'; readonly reopened: readonly string[]; readonly held: readonly string[] };
 
@@ -115,6 +138,19 @@ export function statusLine(text: string, at = new Date()): string {
   return `${at.toISOString()} keepalive: ${text}\n`;
 }
 
+/** `512 MiB`, `1.5 GiB`, `640 KiB`: sizes as the options take them, 1024-based. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = unit === 0 || value >= 100 || Number.isInteger(value) ? Math.round(value) : Math.round(value * 10) / 10;
+  return `${shown} ${units[unit]}`;
+}
+
 function describeExit(exit: ExitInfo): string {
   const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
   return `exited with ${how} after ${exit.uptime} ms`;
@@ -141,9 +177,7 @@ export function formatStatus(event: StatusEvent): string {
     case 'spawn-failed':
       return `could not start: ${event.error}`;
     case 'restarting':
-      return event.delay > 0
-        ? `restarting in ${event.delay} ms (${event.reason})`
-        : `restarting now (${event.reason})`;
+      return `restarting ${event.delay > 0 ? `in ${event.delay} ms` : 'now'} (${event.failedFor && event.failedFor !== event.reason ? `${event.reason} after ${event.failedFor}` : event.reason})`;
     case 'gave-up':
       return `gave up after ${event.runs} run${event.runs === 1 ? '' : 's'} (${event.reason})`;
     case 'stopping':
@@ -160,6 +194,11 @@ export function formatStatus(event: StatusEvent): string {
       return `${event.file} changed`;
     case 'cron-scheduled':
       return `next cron restart at ${event.next}`;
+    case 'memory-limit':
+      return `memory ${formatBytes(event.bytes)} over the limit of ${formatBytes(event.limit)} for ${event.checks} checks in a row` +
+        ` (largest: pid ${event.largest.pid} ${event.largest.name}, ${formatBytes(event.largest.bytes)})`;
+    case 'hook-failed':
+      return `hook ${event.hook} failed: ${event.error}`;
     case 'logs-reopened':
       return describeReopen(event.reopened, event.held);
   }

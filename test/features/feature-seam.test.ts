@@ -9,7 +9,7 @@ function host(): FeatureHost & { restarts: string[] } {
   const restarts: string[] = [];
   return {
     options: resolveOptions('app.js'), restarts, restart: (reason) => restarts.push(reason), fail: (reason) => restarts.push(reason),
-    status: () => {}, report: () => {},
+    status: () => {}, onStatus: () => () => {}, report: () => {},
   };
 }
 
