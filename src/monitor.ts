@@ -230,7 +230,8 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
       this.#request = undefined;
       if (decision.action === 'give-up') return this.#finish('gave-up', decision.reason, decision.spinning);
 
-      this.#status({ type: 'restarting', delay: decision.delay, reason: decision.reason, failedFor: decision.failedFor });
+      const { delay, reason, failedFor } = decision;
+      this.#status({ type: 'restarting', delay, reason, ...(failedFor && { failedFor }) });
       if (decision.delay > 0) {
         this.#state = 'waiting';
         await this.#wait.sleep(decision.delay);
