@@ -1,5 +1,6 @@
 import minimist from 'minimist';
 import { parseSignal, type MonitorOptions } from '../index.js';
+import { healthFromText, probeText, readyFromText } from '../options/probes.js';
 import { isValidName, SCRIPT_SUFFIX } from '../daemon/state.js';
 import { FLAGS, type Flag } from './flags.js';
 
@@ -47,6 +48,17 @@ function bad(flag: Flag, value: string, expected: string): UsageError {
   return new UsageError(`${flagLabel(flag)}: expected ${expected}, got ${shown}`);
 }
 
+function raise(error: Error): never {
+  throw error;
+}
+
+/** A time in ms, or with a unit (`500ms`, `2s`, `5m`, `1h`); undefined when it is none. */
+function toMs(value: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
+  const ms = match ? Number(match[1]) * (UNITS[match[2] ?? ''] ?? NaN) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
 /** Turns one text value into what the option takes; throws a UsageError naming flag and value. */
 function convert(flag: Flag, value: string): unknown {
   switch (flag.kind) {
@@ -54,11 +66,15 @@ function convert(flag: Flag, value: string): unknown {
       if (!/^[1-9]\d*$/.test(value) || !Number.isSafeInteger(Number(value))) throw bad(flag, value, 'a whole number >= 1');
       return Number(value);
     case 'ms': {
-      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
-      const ms = match ? Number(match[1]) * (UNITS[match[2] ?? ''] ?? NaN) : NaN;
-      if (!Number.isFinite(ms)) throw bad(flag, value, 'a time >= 0 in ms, or with a unit: 500ms, 2s, 5m, 1h');
+      const ms = toMs(value);
+      if (ms === undefined) throw bad(flag, value, 'a time >= 0 in ms, or with a unit: 500ms, 2s, 5m, 1h');
       return ms;
     }
+    case 'ready':
+      return readyFromText(value) ?? raise(bad(flag, value, 'message, notify, an http:// URL, tcp:host:port, or JSON'));
+    case 'health':
+      return healthFromText(value, toMs) ??
+        raise(bad(flag, value, 'a probe (an http:// URL, tcp:host:port, exec:./check.sh, heartbeat) and name=time words, or JSON'));
     case 'text':
       if (value === '') throw bad(flag, value, 'a value');
       return value;
@@ -288,6 +304,7 @@ export function toFlags(options: MonitorOptions): string[] {
     if (flag.kind === 'bool') words.push(value ? `--${flag.name}` : `--no-${flag.name}`);
     else if (flag.kind === 'env') for (const [key, item] of Object.entries(value as Record<string, string>)) words.push(`--env=${key}=${item}`);
     else if (flag.kind === 'codes') words.push(`--${flag.name}=${(value as number[]).join(',')}`);
+    else if (flag.kind === 'ready' || flag.kind === 'health') words.push(`--${flag.name}=${probeText(value as never)}`);
     else for (const item of Array.isArray(value) ? value : [value]) words.push(`--${flag.name}=${String(item)}`);
   }
   return words;

@@ -58,6 +58,7 @@ export const GROUP_TITLES: Readonly<Record<FlagGroup, string>> = {
   process: 'Process',
   named: 'Named apps',
   stopping: 'Stopping',
+  health: 'Readiness and health',
   watching: 'Watching',
 };
 
@@ -76,6 +77,7 @@ export interface FlagLine {
 
 const VALUE_OF_KIND: Record<FlagKind, string | undefined> = {
   count: 'n', ms: 'time', text: 'value', signal: 'signal', codes: 'codes', env: 'KEY=VALUE', name: 'NAME', bool: undefined,
+  ready: 'how', health: 'probe',
 };
 
 /** The lines of one flag: a switch on by default is listed as `--no-<name>`; a value flag with its value. */

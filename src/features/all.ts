@@ -1,6 +1,12 @@
 import type { FeatureFactory } from './feature.js';
+import { healthFeature } from './health.js';
 import { pidFileFeature } from './pid-file.js';
+import { readinessFeature } from './readiness.js';
+import { systemdFeature } from './systemd.js';
 import { watchFeature } from './watch-mode.js';
 
-/** Every feature on the run seam, in the order they attach (and detach, reversed). */
-export const FEATURES: readonly FeatureFactory[] = [pidFileFeature, watchFeature];
+/**
+ * Every feature on the run seam, in the order they attach (and detach, reversed). Readiness comes
+ * first, so that its notification pipe gets the first free descriptor (3).
+ */
+export const FEATURES: readonly FeatureFactory[] = [readinessFeature, healthFeature, systemdFeature, pidFileFeature, watchFeature];
