@@ -1,13 +1,11 @@
 import minimist from 'minimist';
-import { parseSignal, type MonitorOptions } from '../index.js';
-import { healthFromText, probeText, readyFromText } from '../options/probes.js';
+import type { MonitorOptions } from '../index.js';
+import { probeText } from '../options/probes.js';
 import { isValidName, SCRIPT_SUFFIX } from '../daemon/state.js';
+import { convert, UsageError } from './flag-values.js';
 import { FLAGS, type Flag } from './flags.js';
 
-/** A command line that cannot be run as given: reported in one line, exit status 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { flagLabel, UsageError } from './flag-values.js';
 
 export type Command =
   | { readonly kind: 'help'; readonly topic: 'general' | 'start' }
@@ -35,72 +33,6 @@ export type Command =
   | { readonly kind: 'logs'; readonly name: string; readonly lines: number; readonly follow: boolean };
 
 export type StartCommand = Extract<Command, { kind: 'start' }>;
-
-const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** How the flag is shown in a message: `-m/--max`. */
-export function flagLabel(flag: Pick<Flag, 'name' | 'short'>): string {
-  return flag.short ? `-${flag.short}/--${flag.name}` : `--${flag.name}`;
-}
-
-function bad(flag: Flag, value: string, expected: string): UsageError {
-  const shown = value === '' ? 'nothing' : JSON.stringify(value);
-  return new UsageError(`${flagLabel(flag)}: expected ${expected}, got ${shown}`);
-}
-
-function raise(error: Error): never {
-  throw error;
-}
-
-/** A time in ms, or with a unit (`500ms`, `2s`, `5m`, `1h`); undefined when it is none. */
-function toMs(value: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
-  const ms = match ? Number(match[1]) * (UNITS[match[2] ?? ''] ?? NaN) : NaN;
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-/** Turns one text value into what the option takes; throws a UsageError naming flag and value. */
-function convert(flag: Flag, value: string): unknown {
-  switch (flag.kind) {
-    case 'count':
-      if (!/^[1-9]\d*$/.test(value) || !Number.isSafeInteger(Number(value))) throw bad(flag, value, 'a whole number >= 1');
-      return Number(value);
-    case 'ms': {
-      const ms = toMs(value);
-      if (ms === undefined) throw bad(flag, value, 'a time >= 0 in ms, or with a unit: 500ms, 2s, 5m, 1h');
-      return ms;
-    }
-    case 'ready':
-      return readyFromText(value) ?? raise(bad(flag, value, 'message, notify, an http:// URL, tcp:host:port, or JSON'));
-    case 'health':
-      return healthFromText(value, toMs) ??
-        raise(bad(flag, value, 'a probe (an http:// URL, tcp:host:port, exec:./check.sh, heartbeat) and name=time words, or JSON'));
-    case 'text':
-      if (value === '') throw bad(flag, value, 'a value');
-      return value;
-    case 'signal':
-      try {
-        return parseSignal(flag.name, /^\d+$/.test(value) ? Number(value) : value);
-      } catch {
-        throw bad(flag, value, 'a signal name such as SIGTERM or SIGINT, or a signal number');
-      }
-    case 'codes':
-      return value.split(',').map((code) => {
-        if (!/^\d{1,3}$/.test(code) || Number(code) > 255) throw bad(flag, value, 'exit codes from 0 to 255, separated by commas');
-        return Number(code);
-      });
-    case 'env': {
-      const at = value.indexOf('=');
-      if (at <= 0) throw bad(flag, value, 'KEY=VALUE');
-      return [value.slice(0, at), value.slice(at + 1)];
-    }
-    case 'name':
-      if (!/^[^=\s]+$/.test(value)) throw bad(flag, value, 'a variable name');
-      return value;
-    case 'bool':
-      return value;
-  }
-}
 
 /** The values minimist collected for a flag, as a list of strings; empty when it was not given. */
 function given(parsed: minimist.ParsedArgs, flag: Flag): string[] {
