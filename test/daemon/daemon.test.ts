@@ -26,8 +26,8 @@ describe('keepalive start -d, list, logs, stop', () => {
 
     const table = await box.run(['list']);
     assert.equal(table.code, 0);
-    assert.match(table.stdout, /^NAME +STATUS +WATCHDOG +CHILD +UPTIME +RESTARTS +SCRIPT\n/);
-    assert.match(table.stdout, new RegExp(`\\napi +running +${watchdog} +${child} +\\d+s +0 +${app.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${box.marker}\\n`));
+    assert.match(table.stdout, /^NAME +STATUS +HEALTH +WATCHDOG +CHILD +UPTIME +RESTARTS +SCRIPT\n/);
+    assert.match(table.stdout, new RegExp(`\\napi +running +- +${watchdog} +${child} +\\d+s +0 +${app.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${box.marker}\\n`));
     const ls = await box.run(['ls']);
     assert.equal(ls.stdout, table.stdout.replace(/\d+s /, ls.stdout.match(/\d+s /)?.[0] ?? ''));
 
