@@ -131,7 +131,7 @@ function unit(command: StartCommand, io: Io): number {
   io.out(systemdUnit({
     description: `keepalive: ${command.name ?? defaultName(command.target) ?? command.target}`,
     execStart, workingDirectory: typeof flags.cwd === 'string' ? flags.cwd : cwd, user: command.user,
-    killTTL: options.killTTL, reopensLogs: !options.unmovableLogs,
+    killTTL: options.killTTL, reopensLogs: !options.unmovableLogs, notify: options.ready !== undefined,
   }));
   return 0;
 }

@@ -9,6 +9,11 @@ export interface UnitSettings {
   readonly killTTL: number;
   /** False with `unmovableLogs`: a reload (SIGHUP) cannot move the script's files, so none is offered. */
   readonly reopensLogs: boolean;
+  /**
+   * With `ready`: Type=notify, so that systemd counts the service started once the script is
+   * ready (keepalive sends READY=1 through `systemd-notify`, another process: NotifyAccess=all).
+   */
+  readonly notify: boolean;
 }
 
 /**
@@ -39,7 +44,7 @@ export function systemdUnit(settings: UnitSettings): string {
     'After=network.target',
     '',
     '[Service]',
-    'Type=simple',
+    ...(settings.notify ? ['Type=notify', 'NotifyAccess=all'] : ['Type=simple']),
     `ExecStart=${settings.execStart.map(systemdWord).join(' ')}`,
     ...(settings.reopensLogs
       ? ['ExecReload=/bin/kill -HUP $MAINPID']

@@ -17,7 +17,7 @@ export function systemdFeature(host: FeatureHost, env: NodeJS.ProcessEnv = proce
   const usec = Number(env.WATCHDOG_USEC);
   let failed = false;
   const notify = (...words: string[]): void => {
-    execFile('systemd-notify', [`--pid=${process.pid}`, ...words], { env: { ...env, NOTIFY_SOCKET: socket } }, (error) => {
+    execFile('systemd-notify', [`--pid=${process.pid}`, ...words], { env: { ...env, NOTIFY_SOCKET: socket }, timeout: 5000 }, (error) => {
       if (!error || failed) return;
       failed = true; // Said once: a missing program would otherwise fill the log at every ping.
       host.report(new KeepaliveError('SYSTEMD_NOTIFY', `cannot tell systemd ${words.join(' ')}: ${error.message}`, { cause: error }));

@@ -150,7 +150,15 @@ export function describeProbe(probe: ReadySetting | HealthCheck): string {
   return 'heartbeat';
 }
 
-/** The one-line form of a setting, as `--ready` and `--healthCheck` read it (for `keepalive unit`). */
+/** The one-line form of a setting, as `--ready` and `--healthCheck` read it (for `keepalive unit`); JSON when none fits. */
 export function probeText(value: ReadySetting | HealthCheckSetting): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  const [program, ...args] = 'exec' in value ? value.exec : [];
+  const word = 'http' in value ? value.http
+    : 'tcp' in value ? `tcp:${value.tcp}`
+    : 'heartbeat' in value ? 'heartbeat'
+    : args.length === 0 && program !== undefined && !/[\\\s]/.test(program) ? `exec:${program}` : undefined;
+  if (word === undefined || /\s/.test(word)) return JSON.stringify(value);
+  const timing = Object.entries(value).filter(([key]) => key in HEALTH_DEFAULTS).map(([key, item]) => `${key}=${String(item)}`);
+  return [word, ...timing].join(' ');
 }
