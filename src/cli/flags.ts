@@ -16,7 +16,7 @@ const CLI_FLAGS: readonly Flag[] = [
   { name: 'quiet', short: 'q', kind: 'bool', group: 'output', help: "do not print keepalive's status lines on stderr" },
   {
     name: 'daemon', short: 'd', kind: 'bool', group: 'named',
-    help: 'run detached; returns once the script runs (exit 0) or failed (1; a script that crashed at once is retried in the background)',
+    help: 'run detached; returns once the script runs, or is ready with `--ready` (exit 0), or failed (1, saying why; it is retried in the background)',
   },
   {
     name: 'name', kind: 'text', value: 'name', group: 'named', default: "the script's base name",
