@@ -15,6 +15,8 @@ export async function start(spec) {
     ...(spec.unmovableLogs && { unmovableLogs: true }),
     ...(spec.killTTL !== undefined && { killTTL: spec.killTTL }),
     ...(spec.env && { env: spec.env }),
+    ...(spec.ready && { ready: spec.ready }),
+    ...(spec.healthCheck && { healthCheck: spec.healthCheck }),
   });
   monitor.on('error', () => {});
   const done = new Promise((resolve) => monitor.once('exit', () => resolve({ runs: monitor.times })));
