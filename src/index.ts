@@ -15,7 +15,11 @@ export {
   signalNumber,
   splitCommand,
   type EnvValue,
+  type HealthCheckSetting,
+  type HealthProbe,
+  type HealthTiming,
   type MonitorOptions,
+  type ReadySetting,
   type ResolvedOptions,
   type SpawnWithOptions,
 } from './options/options.js';

@@ -242,7 +242,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   #spawn(isRestart: boolean): ChildRun {
     const listening = { stdout: this.listenerCount('stdout') > 0, stderr: this.listenerCount('stderr') > 0 };
     const run = new ChildRun(runSettings(this.#options, this.#files, this.#envs, this.#runTag, listening, this.#features.spawnNeeds(), {
-      onForce: (pids) => this.#status({ type: 'killing', pids, reason: this.#request ? 'killTTL' : 'leftovers' }),
+      onForce: (pids) => this.#status({ type: 'killing', pids, reason: this.#request || this.#failedFor ? 'killTTL' : 'leftovers' }),
       onStdout: (chunk) => this.emit('stdout', chunk),
       onStderr: (chunk) => this.emit('stderr', chunk),
       onMessage: (message) => this.emit('message', message),

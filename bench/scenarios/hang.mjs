@@ -38,7 +38,8 @@ async function hangTask(ctx, probe) {
       command: [process.execPath, ctx.fixture('hang-server.js')],
       env: { BENCH_READY_FILE: readyFile, PORT: String(port) },
       killTTL: ctx.config.hangKillTTL,
-      ...(probe && { ready: { http: `${url}/` }, healthCheck: { http: `${url}/healthz`, ...probe } }),
+      // Ready by its message, sent before the driver can see the ready file and make it hang.
+      ...(probe && { ready: 'message', healthCheck: { http: `${url}/healthz`, ...probe } }),
     },
   };
 }
