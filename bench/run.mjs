@@ -16,7 +16,7 @@ import { benchDir, root, Run } from './lib/harness.mjs';
 import { renderReport } from './lib/report.mjs';
 import { machine, now } from './lib/util.mjs';
 
-const SCENARIOS = ['throughput', 'last-words', 'restarts', 'memory', 'cli', 'idle', 'stop', 'orphans', 'hang'];
+const SCENARIOS = ['throughput', 'last-words', 'restarts', 'memory', 'cli', 'idle', 'stop', 'orphans', 'apps', 'rotation', 'hang'];
 const SYSTEMS = ['keepalive', 'forever-monitor', 'pm2', 'shell'];
 
 const FULL = {
@@ -164,7 +164,7 @@ async function main() {
       fixture: (name) => path.join(benchDir, 'fixtures', name),
       data: undefined,
     };
-    if (options.scenarios.includes('throughput')) {
+    if (options.scenarios.includes('throughput') || options.scenarios.includes('rotation')) {
       const bigFile = run.path('input.txt');
       log(`writing ${config.size} bytes of text to ${bigFile}`);
       writeTextFile(bigFile, config.size);

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { KeepaliveError, Monitor, formatStatus, resolveOptions } from './index.js';
+import { KeepaliveError, Monitor, formatStatus, resolveOptions, version } from './index.js';
 import { packageFile } from './package-files.js';
 import { statusLine } from './vocabulary/events.js';
 import { parseArgs, toFlags, UsageError, type Command, type StartCommand } from './cli/args.js';
@@ -14,6 +13,11 @@ import { defaultLogs, ensureHome, homeFolder, StateError } from './daemon/state.
 import { resolvePaths } from './options/options.js';
 import { systemdUnit } from './daemon/unit.js';
 import { keepRecord } from './daemon/watchdog.js';
+import { runPm2File, startPm2File } from './cli/pm2-commands.js';
+import { planAny } from './cli/pm2-plan.js';
+import { runResurrect, runSave, runStartup } from './cli/boot.js';
+import { watchdogLogIo } from './daemon/watchdog-log.js';
+import { compressionsFinished } from './output/compress.js';
 
 /** Exit statuses that are keepalive's own; a script that gave up passes on its own status. */
 export const EXIT = { stopped: 0, startFailed: 1, usage: 2, closedPipe: 141 } as const;
@@ -49,9 +53,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.out(command.topic === 'start' ? START_HELP : GENERAL_HELP);
       return 0;
     case 'version':
-      io.out(`${version()}\n`);
+      io.out(`${version}\n`);
       return 0;
     case 'start':
+      // A pm2 file's apps run in the background; its watchdogs run one app each (`--only`).
+      if (command.pm2File && process.env[DAEMON_ENV] === undefined) return startPm2File(command, io);
       if (process.env[DAEMON_ENV] === undefined && isRecordedName(command)) return startRecorded(command.target, io);
       if (command.daemon && process.env[DAEMON_ENV] === undefined) return startDetached(command, argv, io);
       return start(command, argv, io);
@@ -67,6 +73,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return runDelete(command.name, io);
     case 'logs':
       return runLogs(command.name, command.lines, command.follow, io);
+    case 'file':
+      return runPm2File(command.action, command.start, io);
+    case 'boot':
+      return command.action === 'save' ? runSave(io) : command.action === 'resurrect' ? runResurrect(io) : runStartup(command.userUnit, io);
   }
 }
 
@@ -136,11 +146,6 @@ function unit(command: StartCommand, io: Io): number {
   return 0;
 }
 
-function version(): string {
-  const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
-  return version;
-}
-
 async function start(command: StartCommand, argv: readonly string[], io: Io): Promise<number> {
   // A named watchdog: spawned by `start -d` (which holds the name), or `start --name` in the foreground.
   const detached = process.env[DAEMON_ENV];
@@ -151,12 +156,13 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
   let plan: StartPlan;
   let monitor: Monitor;
   try {
-    plan = planStart(command);
+    plan = await planAny(command);
     if (detached !== undefined) plan = { ...plan, options: detachedOptions(plan.options, home, detached) };
     monitor = new Monitor(plan.script, plan.options);
   } catch (error) {
     return planFailure(error, io);
   }
+  if (detached !== undefined) io = watchdogLogIo(io, defaultLogs(home, detached).watchdog, monitor.options);
 
   // One line for a mistyped script, and it never replaces the record of a name.
   const missing = detached === undefined ? scriptMissing(monitor.options) : undefined;
@@ -183,7 +189,7 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
     }
     const cwd = process.cwd();
     keepRecord(monitor, {
-      home, name, script: plan.script, args: [...(plan.options.args ?? [])], cwd: plan.options.cwd ? path.resolve(cwd, plan.options.cwd) : cwd,
+      home, name, script: plan.script, args: (plan.options.args ?? plan.options.options ?? []).map(String), cwd: plan.options.cwd ? path.resolve(cwd, plan.options.cwd) : cwd,
       logs: recordLogs(plan.options, cwd, detached === undefined ? undefined : defaultLogs(home, name).watchdog),
       killTTL: monitor.options.killTTL, argv, argvCwd: cwd, warn: (text) => say(io, text),
     });
@@ -279,7 +285,8 @@ export function run(argv: readonly string[] = process.argv.slice(2)): void {
       if (!watching) process.exit(EXIT.closedPipe);
     });
   }
-  main(argv).then((status) => exit(status), crash);
+  // Archives being compressed are finished first: no half-written `.gz.partial` is left behind.
+  main(argv).then((status) => compressionsFinished().then(() => exit(status)), crash);
 }
 
 /** Lets pending output drain, but never waits for a handle someone forgot to close. */

@@ -1,11 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { ForeverProperties } from './compat/forever-properties.js';
 import { FeatureSet } from './features/feature-set.js';
-import { resolveOptions, type MonitorOptions, type ResolvedOptions } from './options/options.js';
+import { resolveOptions, type ArgValue, type MonitorOptions, type ResolvedOptions } from './options/options.js';
 import { checkStamping } from './output/line-stamper.js';
 import { OutputFiles } from './output/output-files.js';
+import { compressionsFinished } from './output/compress.js';
+import { rotationSettings } from './output/rotation.js';
 import { ChildEnvCache } from './run/child-env.js';
 import { ChildRun, type RunOutcome } from './run/child-run.js';
 import { missingScript } from './run/missing-script.js';
@@ -16,7 +18,7 @@ import type { RestartDecision, RunEnd } from './run/restart-policy.js';
 import { RestartWaiters } from './run/restart-waiters.js';
 import { WakeableSleep } from './run/wakeable-sleep.js';
 import { KeepaliveError } from './vocabulary/errors.js';
-import { formatStatus, statusLine, type ExitInfo, type FailureReason, type GiveUpReason, type MonitorData } from './vocabulary/events.js';
+import { formatStatus, type ExitInfo, type FailureReason, type GiveUpReason, type MonitorData } from './vocabulary/events.js';
 import type { MonitorEventMap, MonitorState, StatusEvent } from './vocabulary/events.js';
 
 /** Every event a Monitor emits, with its arguments. */
@@ -29,7 +31,7 @@ const AT_REST: readonly MonitorState[] = ['idle', 'stopped', 'gave-up'];
  * Keeps one child process running by forever's rules, stops it like systemd (the whole group
  * and tree, SIGKILL after killTTL) and loses none of its output.
  */
-export class Monitor extends EventEmitter<MonitorEvents> {
+export class Monitor extends ForeverProperties<MonitorEvents> {
   /** How many runs have ended so far (forever's `times`). */
   times = 0;
   /** When the current child started (ms since the epoch). */
@@ -58,15 +60,17 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   readonly #runTag = `${process.pid}-${randomUUID()}`;
   readonly #envs: ChildEnvCache;
 
-  constructor(script: string | readonly string[], options: MonitorOptions = {}) {
+  constructor(script: string | readonly ArgValue[], options: MonitorOptions = {}) {
     super();
     this.#options = resolveOptions(script, options);
     this.#history = new RestartHistory(this.#options);
-    this.#envs = new ChildEnvCache({ ...this.#options, runTag: this.#runTag });
+    this.#envs = new ChildEnvCache({ ...this.#options, runTag: this.#runTag }, (error) => this.#reportError(error));
     // Checked here, so that a broken install fails before anything runs.
     if (this.#options.timestamp) checkStamping();
     const { outFile, errFile, logFile } = this.#options;
-    this.#files = new OutputFiles({ outFile, errFile, logFile }, (event) => this.#status(event));
+    const fileSettings = { rotation: rotationSettings(this.#options), json: this.#options.logFormat === 'json' };
+    this.#files = new OutputFiles({ outFile, errFile, logFile }, (event) => this.#status(event), fileSettings);
+    (this as unknown as NodeJS.EventEmitter).on('newListener', (event: unknown) => this.#run?.listenerAdded(event)); // see listenerAdded
   }
 
   /** Where the monitor is: idle, running, restarting, waiting, stopping, stopped or gave-up. */
@@ -89,15 +93,13 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     return this.#lastExit;
   }
 
-  /** The options in force, with every default filled in. */
-  get options(): ResolvedOptions {
+  override get options(): ResolvedOptions {
     return this.#options;
   }
 
   /** forever-monitor's `data`: what runs, where, and how often it restarted. */
   get data(): MonitorData {
-    const now = { ctime: this.ctime, pid: this.#run?.pid, running: this.running, restarts: this.times, state: this.#state };
-    return monitorData(this.#options, now);
+    return monitorData(this.#options, { ctime: this.ctime, pid: this.#run?.pid, running: this.running, restarts: this.times, state: this.#state });
   }
 
   /**
@@ -116,17 +118,14 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.#request = undefined;
     this.#stopped = undefined;
     this.#history.reset();
-    this.#envs.clear();
 
-    if (missing) {
-      // Reported after start() returns, so that listeners attached in the same tick hear it.
-      process.nextTick(() => {
-        this.#reportError(new KeepaliveError('SCRIPT_NOT_FOUND', `script not found: ${missing}`));
-        this.#finish('gave-up', 'script-not-found', false);
-      });
-      return this;
-    }
-    void this.#supervise(this.#restartWaiters.pending).catch((error: unknown) => this.#crashed(error));
+    // The rest waits for the end of this tick: listeners attached after start() hear all of it.
+    const isRestart = this.#restartWaiters.pending;
+    process.nextTick(() => {
+      if (!missing) return void this.#supervise(isRestart).catch((error: unknown) => this.#crashed(error));
+      this.#reportError(new KeepaliveError('SCRIPT_NOT_FOUND', `Target script does not exist: ${missing}`));
+      this.#finish('gave-up', 'script-not-found', false);
+    });
     return this;
   }
 
@@ -212,6 +211,9 @@ export class Monitor extends EventEmitter<MonitorEvents> {
 
   /** The loop that keeps one child running until the rules or the user say otherwise. */
   async #supervise(isRestart: boolean): Promise<void> {
+    // A stop() in start()'s tick ends it before any spawn; a restart() then is this very start.
+    if (this.#request === 'stop') return this.#finish('stopped', undefined, false);
+    this.#request = undefined;
     for (let restart = isRestart; ; restart = true) {
       const run = this.#spawn(restart);
       this.#run = run;
@@ -292,14 +294,15 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.#restartWaiters.settle(new KeepaliveError('SUPERSEDED', `restart(): the monitor ${state === 'stopped' ? 'was stopped' : 'gave up'}`));
     this.emit('exit', this, spinning);
     if (state === 'stopped') this.emit('stop', this.data);
-    // stop() settles once the watcher, too, is closed: nothing of the monitor is left running.
+    // stop() settles once the watcher is closed and the archives compressed: nothing of the monitor is left running.
     const settleStop = this.#settleStop;
     this.#settleStop = undefined;
-    if (settleStop) void featuresClosed.then(settleStop);
+    if (settleStop) void Promise.all([featuresClosed, compressionsFinished()]).then(() => settleStop());
   }
 
-  /** Makes this start's features, then opens the files; on a failure, undoes what it did and throws. */
+  /** Reads the env file, makes this start's features, then opens the files; on a failure, undoes what it did and throws. */
   #attachFeatures(): void {
+    this.#envs.reload();
     const report = (error: Error): void => this.#reportError(error);
     this.#features.attach({
       options: this.#options,
@@ -342,7 +345,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   }
 
   #status(event: StatusEvent): void {
-    this.#files.writeLine('logFile', statusLine(formatStatus(event)));
+    this.#files.writeStatus('logFile', formatStatus(event));
     this.emit('status', event);
     if (event.type === 'file-changed') this.emit('watch:restart', { file: event.file });
   }

@@ -7,7 +7,7 @@ import { appFolder, fixture, root } from './helpers/paths.js';
 import { waitForFile } from './helpers/polling.js';
 import { freePort } from './helpers/ports.js';
 import { README } from './helpers/readme.js';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** The first fenced block of `language` after the heading `heading`, as it stands in the README. */
 function example(heading: string, language: string): string {
@@ -42,6 +42,17 @@ test('README "In code": runs as written beside a server.js, creates logs/, and s
   assert.equal(await exited, 0, output);
   assert.match(readFileSync(path.join(dir, 'logs', 'keepalive.log'), 'utf8'), /keepalive: stopped\n$/);
   assert.equal(readFileSync(path.join(dir, 'logs', 'err.log'), 'utf8'), '');
+});
+
+const hasPerl = spawnSync('perl', ['-e', '1']).status === 0;
+
+test('README "Coming from forever-monitor": the CommonJS example runs as written', { skip: !hasPerl && 'perl is not installed' }, () => {
+  const dir = project();
+  writeFileSync(path.join(dir, 'app.cjs'), `${example('### Coming from forever-monitor', 'js')}\n`);
+  const run = spawnSync(process.execPath, ['app.cjs'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(run.stderr, '');
+  assert.equal(run.stdout, 'child said: moo\ndone after 1 run, max 1, command perl\n');
+  assert.equal(run.status, 0);
 });
 
 test('README "Config file": starts as written, creating logs/', async () => {

@@ -1,11 +1,15 @@
 import minimist from 'minimist';
 import type { MonitorOptions } from '../index.js';
 import { probeText } from '../options/probes.js';
-import { isValidName, SCRIPT_SUFFIX } from '../daemon/state.js';
-import { convert, UsageError } from './flag-values.js';
+import { SCRIPT_SUFFIX } from '../daemon/state.js';
+import { convert } from './flag-values.js';
+import { checkName, parseList, parseLogs, parseName } from './name-args.js';
+import { UsageError } from './usage-error.js';
 import { FLAGS, type Flag } from './flags.js';
+import { isPm2File } from './pm2-file.js';
 
-export { flagLabel, UsageError } from './flag-values.js';
+export { UsageError };
+export { flagLabel } from './flag-values.js';
 
 export type Command =
   | { readonly kind: 'help'; readonly topic: 'general' | 'start' }
@@ -24,9 +28,23 @@ export type Command =
       readonly name: string | undefined;
       /** `--user`: only for `unit`. */
       readonly user: string | undefined;
+      /** The target is a pm2 file (`ecosystem.config.js`, or a JSON file with `apps`). */
+      readonly pm2File: boolean;
+      /** `--only a,b`: the apps of a pm2 file to start. */
+      readonly only: readonly string[] | undefined;
+      /** `--env <stage>`: the pm2 file's `env_<stage>` goes over its `env`. */
+      readonly stage: string | undefined;
+    }
+  | {
+      /** `stop`, `restart` or `delete` of a pm2 file's apps (`--only` picks some). */
+      readonly kind: 'file';
+      readonly action: 'stop' | 'restart' | 'delete';
+      readonly start: StartCommand;
     }
   | { readonly kind: 'unit'; readonly start: StartCommand }
   | { readonly kind: 'list'; readonly json: boolean }
+  /** `save`, `resurrect`, `startup [--user]`. */
+  | { readonly kind: 'boot'; readonly action: 'save' | 'resurrect' | 'startup'; readonly userUnit: boolean }
   | { readonly kind: 'stop'; readonly name: string }
   | { readonly kind: 'restart'; readonly name: string }
   | { readonly kind: 'delete'; readonly name: string }
@@ -75,8 +93,12 @@ function minimistSafely(argv: readonly string[], unknown: (word: string) => bool
   }
 }
 
-/** Parses everything after `start`: options, then the script and its arguments. */
-function parseStart(argv: readonly string[]): Command {
+/**
+ * Parses everything after `start`: options, then the script and its arguments. A pm2 file takes
+ * no script arguments, so options may follow its name (`start ecosystem.config.js --env production`):
+ * they are parsed again with the file at the end (`pm2Target`).
+ */
+function parseStart(argv: readonly string[], pm2Target?: string): StartCommand | Extract<Command, { kind: 'help' | 'version' }> {
   // The first "--" ends the options; minimist would take it out even after the script.
   const end = argv.indexOf('--');
   const optionPart = end === -1 ? argv : argv.slice(0, end);
@@ -88,23 +110,29 @@ function parseStart(argv: readonly string[]): Command {
   const positional = parsed._.map(String);
   const rest = end === -1 ? [] : argv.slice(end + (positional.length > 0 ? 0 : 1));
   const [target, ...scriptArgs] = [...positional, ...rest];
+  if (pm2Target !== undefined && (target !== pm2Target || scriptArgs.length > 0)) {
+    throw new UsageError(`a pm2 file takes no script arguments, got ${JSON.stringify(target)} after ${pm2Target}`);
+  }
+  const pm2File = target !== undefined && target !== '' && isPm2File(target);
+  if (pm2File && pm2Target === undefined && scriptArgs.length > 0) {
+    if (positional.length === 0 || scriptArgs.includes('--')) {
+      throw new UsageError(`a pm2 file takes no script arguments, got ${JSON.stringify(scriptArgs.join(' '))} after ${target}`);
+    }
+    return parseStart([...optionPart.slice(0, optionPart.length - positional.length), ...scriptArgs, '--', target], target);
+  }
 
   const options: Record<string, unknown> = {};
-  let quiet = false;
-  let daemon = false;
+  const cli = { quiet: false, daemon: false, help: false, version: false };
   let name: string | undefined;
   let user: string | undefined;
-  let help = false;
-  let version = false;
+  let only: string[] | undefined;
+  let stage: string | undefined;
   for (const flag of FLAGS) {
     if (flag.kind === 'bool') {
       const raw: unknown = parsed[flag.name];
       if (raw === null || raw === undefined) continue;
       const on = (Array.isArray(raw) ? raw.at(-1) : raw) === true;
-      if (flag.name === 'quiet') quiet = on;
-      else if (flag.name === 'help') help = on;
-      else if (flag.name === 'daemon') daemon = on;
-      else if (flag.name === 'version') version = on;
+      if (flag.name in cli) cli[flag.name as keyof typeof cli] = on;
       else if (flag.option) options[flag.option] = on;
       continue;
     }
@@ -113,75 +141,42 @@ function parseStart(argv: readonly string[]): Command {
     const converted = values.map((value) => convert(flag, value));
     if (flag.name === 'name') name = checkName('--name', converted.at(-1) as string);
     if (flag.name === 'user') user = converted.at(-1) as string;
+    if (flag.name === 'only') only = (converted as string[]).flatMap((list) => list.split(',')).map((each) => checkName('--only', each));
     if (!flag.option) continue;
-    if (flag.kind === 'env') options.env = Object.fromEntries(converted as [string, string][]);
-    else if (flag.kind === 'codes') options[flag.option] = (converted as number[][]).flat();
+    if (flag.kind === 'env') {
+      const variables = converted.filter((item): item is [string, string] => Array.isArray(item));
+      stage = (converted.filter((item) => typeof item === 'string') as string[]).at(-1);
+      if (variables.length > 0) options.env = Object.fromEntries(variables);
+    } else if (flag.kind === 'codes') options[flag.option] = (converted as number[][]).flat();
     else options[flag.option] = flag.repeatable ? converted : converted.at(-1);
   }
-  if (help) return { kind: 'help', topic: 'start' };
-  if (version) return { kind: 'version' };
+  if (cli.help) return { kind: 'help', topic: 'start' };
+  if (cli.version) return { kind: 'version' };
   const [first] = unknown;
   if (first !== undefined) throw new UsageError(`unknown option ${first}${suggest(first)}`);
 
   if (target === undefined || target === '') throw new UsageError('start: missing the script to run');
+  if (!pm2File) {
+    if (only !== undefined) throw new UsageError('--only: only for pm2 files (ecosystem.config.js, or a JSON file with "apps")');
+    if (stage !== undefined) throw new UsageError(`--env: expected KEY=VALUE, got ${JSON.stringify(stage)} (a stage name is only for pm2 files)`);
+  } else if (name !== undefined) {
+    throw new UsageError('--name: a pm2 file names its apps; pick them with --only');
+  }
   return {
-    kind: 'start', target, scriptArgs: scriptArgs.length > 0 ? scriptArgs : undefined, options: options as MonitorOptions, quiet,
-    daemon, name, user,
+    kind: 'start', target, scriptArgs: scriptArgs.length > 0 ? scriptArgs : undefined, options: options as MonitorOptions,
+    quiet: cli.quiet, daemon: cli.daemon, name, user, pm2File, only, stage,
   };
 }
 
-function checkName(label: string, value: string): string {
-  if (SCRIPT_SUFFIX.test(value)) {
-    throw new UsageError(`${label}: ${JSON.stringify(value)} is a script, not a name (did you mean keepalive start ${value}?)`);
-  }
-  if (!isValidName(value)) {
-    throw new UsageError(`${label}: expected a name of letters, digits, ".", "_" and "-" (not starting with "." or "-"), got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-/** `stop <name|all>`, `delete <name|all>`, `restart <name>`: exactly one name. */
-function parseName(command: string, argv: readonly string[], all: boolean): string {
-  const [name, ...extra] = argv;
-  const what = all ? '<name|all>' : '<name>';
-  if (name === undefined || name === '') throw new UsageError(`${command}: missing the name: keepalive ${command} ${what}`);
-  if (name.startsWith('-')) throw new UsageError(`${command}: unknown option ${name}`);
-  if (extra.length > 0) throw new UsageError(`${command}: one name only, got also ${JSON.stringify(extra.join(' '))}`);
-  return checkName(command, name);
-}
-
-/** `logs <name> [-n N] [-f]`. */
-function parseLogs(argv: readonly string[]): Command {
-  let name: string | undefined;
-  let lines = 20;
-  let follow = false;
-  for (let at = 0; at < argv.length; at++) {
-    const word = argv[at] as string;
-    const inline = /^(-n|--lines)=(.*)$/.exec(word);
-    if (word === '-n' || word === '--lines' || inline) {
-      const value = inline ? inline[2] as string : argv[++at];
-      if (value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-        throw new UsageError(`logs: -n/--lines: expected a whole number >= 0, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
-      }
-      lines = Number(value);
-    } else if (word === '-f' || word === '--follow') {
-      follow = true;
-    } else if (word.startsWith('-')) {
-      throw new UsageError(`logs: unknown option ${word}`);
-    } else if (name === undefined) {
-      name = checkName('logs', word);
-    } else {
-      throw new UsageError(`logs: one name only, got also ${JSON.stringify(word)}`);
-    }
-  }
-  if (name === undefined) throw new UsageError('logs: missing the name: keepalive logs <name> [-n N] [-f]');
-  return { kind: 'logs', name, lines, follow };
-}
-
-function parseList(argv: readonly string[]): Command {
-  const [first] = argv.filter((word) => word !== '--json');
-  if (first !== undefined) throw new UsageError(`list: unexpected ${JSON.stringify(first)}; only --json`);
-  return { kind: 'list', json: argv.includes('--json') };
+/** `stop <name|all>`, `restart <name>`, `delete <name|all>`, or any of them with a pm2 file (and `--only`). */
+function parseAppCommand(action: 'stop' | 'restart' | 'delete', argv: readonly string[]): Command {
+  const file = argv.find((word) => !word.startsWith('-') && isPm2File(word));
+  if (file === undefined) return { kind: action, name: parseName(action, argv, action !== 'restart') } as Command;
+  const start = parseStart(argv);
+  if (start.kind !== 'start') return start;
+  const extra = Object.keys(start.options).length > 0 || start.stage !== undefined || start.daemon || start.quiet;
+  if (action !== 'restart' && extra) throw new UsageError(`${action} <pm2 file>: only --only applies`);
+  return { kind: 'file', action, start };
 }
 
 /** Parses a whole command line (without node and the script). Throws UsageError. */
@@ -203,13 +198,18 @@ export function parseArgs(argv: readonly string[]): Command {
     case 'ls':
       return parseList(rest);
     case 'stop':
-      return { kind: 'stop', name: parseName('stop', rest, true) };
     case 'restart':
-      return { kind: 'restart', name: parseName('restart', rest, false) };
     case 'delete':
-      return { kind: 'delete', name: parseName('delete', rest, true) };
+      return parseAppCommand(command, rest);
     case 'logs':
       return parseLogs(rest);
+    case 'save':
+    case 'resurrect':
+    case 'startup': {
+      const [first] = rest.filter((word) => command !== 'startup' || word !== '--user');
+      if (first !== undefined) throw new UsageError(`${command}: unexpected ${JSON.stringify(first)}${command === 'startup' ? '; only --user' : ''}`);
+      return { kind: 'boot', action: command, userUnit: rest.includes('--user') };
+    }
     case 'help':
       if (rest.length === 0) return { kind: 'help', topic: 'general' };
       if (rest.length === 1 && rest[0] === 'start') return { kind: 'help', topic: 'start' };

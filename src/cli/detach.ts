@@ -7,7 +7,8 @@ import type { Output } from '../daemon/commands.js';
 import { launch, StartError } from '../daemon/launch.js';
 import { defaultLogs, ensureHome, homeFolder, isValidName, readRecord, recordFile, StateError, type AppRecord } from '../daemon/state.js';
 import { parseArgs, UsageError, type StartCommand } from './args.js';
-import { ConfigError, planStart, type StartPlan } from './config.js';
+import { ConfigError, type StartPlan } from './config.js';
+import { planAny } from './pm2-plan.js';
 
 /**
  * Detached starts of named apps: `start -d <script>`, and `start <name>` (or `restart <name>` of
@@ -94,7 +95,7 @@ export function isRecordedName(command: StartCommand, cwd = process.cwd(), home 
   return bare && isValidName(command.target) && !existsSync(path.resolve(cwd, command.target)) && hasRecord(home, command.target);
 }
 
-function isCommandLine(argv: unknown): argv is readonly string[] {
+export function isCommandLine(argv: unknown): argv is readonly string[] {
   return Array.isArray(argv) && argv[0] === 'start' && argv.every((word) => typeof word === 'string');
 }
 
@@ -127,16 +128,24 @@ export async function startRecorded(name: string, io: Output): Promise<number> {
     io.err(`keepalive: the record of ${name} is from an older keepalive and lacks its command line; start it with its script: ${scriptHint(record)}\n`);
     return 1;
   }
+  return startCommandLine(name, argv, argvCwd, io, 'its record');
+}
+
+/**
+ * Starts `name` in the background with a command line recorded earlier (by its record, or by
+ * `save`), planned again in the folder it was given in.
+ */
+export async function startCommandLine(name: string, argv: readonly string[], argvCwd: string, io: Output, from: string): Promise<number> {
   let plan: StartPlan;
   try {
     const command = parseArgs(argv);
     if (command.kind !== 'start') throw new UsageError(`not a start: ${argv.join(' ')}`);
-    plan = planStart(command, argvCwd);
+    plan = await planAny(command, argvCwd);
     resolveOptions(plan.script, plan.options);
   } catch (error) {
     const known = error instanceof UsageError || error instanceof ConfigError || error instanceof KeepaliveError;
     if (!known) throw error;
-    io.err(`keepalive: cannot start ${name} from its record: ${error.message}\n`);
+    io.err(`keepalive: cannot start ${name} from ${from}: ${error.message}\n`);
     return 1;
   }
   if (!isFolder(argvCwd)) {

@@ -2,11 +2,7 @@
 import { parseSignal } from '../options/options.js';
 import { healthFromText, readyFromText } from '../options/probes.js';
 import type { Flag } from './flags.js';
-
-/** A command line that cannot be run as given: reported in one line, exit status 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import { UsageError } from './usage-error.js';
 
 const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -63,6 +59,8 @@ export function convert(flag: Flag, value: string): unknown {
       });
     case 'env': {
       const at = value.indexOf('=');
+      // `--env production`: a pm2 file's stage (pm2's habit); `--env KEY=VALUE` sets a variable.
+      if (at === -1 && /^[A-Za-z0-9_-]+$/.test(value)) return value;
       if (at <= 0) throw bad(flag, value, 'KEY=VALUE');
       return [value.slice(0, at), value.slice(at + 1)];
     }

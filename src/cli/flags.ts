@@ -23,6 +23,10 @@ const CLI_FLAGS: readonly Flag[] = [
     help: "the app's name for `list`, `stop`, `restart`, `logs`; without `-d`, a named foreground run",
   },
   { name: 'user', kind: 'text', value: 'user', group: 'named', help: '(`unit` only) the `User=` of the systemd service' },
+  {
+    name: 'only', kind: 'text', value: 'names', repeatable: true, group: 'named',
+    help: '(pm2 files) start, stop, restart or delete only these apps: `api,worker`',
+  },
   { name: 'help', short: 'h', kind: 'bool', help: 'the help of start' },
   { name: 'version', kind: 'bool', help: "keepalive's version" },
 ];

@@ -1,4 +1,5 @@
 import type { FeatureFactory } from './feature.js';
+import { cronRestartFeature } from './cron-restart.js';
 import { healthFeature } from './health.js';
 import { pidFileFeature } from './pid-file.js';
 import { readinessFeature } from './readiness.js';
@@ -9,4 +10,4 @@ import { watchFeature } from './watch-mode.js';
  * Every feature on the run seam, in the order they attach (and detach, reversed). Readiness comes
  * first, so that its notification pipe gets the first free descriptor (3).
  */
-export const FEATURES: readonly FeatureFactory[] = [readinessFeature, healthFeature, systemdFeature, pidFileFeature, watchFeature];
+export const FEATURES: readonly FeatureFactory[] = [readinessFeature, healthFeature, systemdFeature, pidFileFeature, watchFeature, cronRestartFeature];

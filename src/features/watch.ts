@@ -12,9 +12,11 @@ export interface WatchSettings {
   readonly ignoredPaths: readonly string[];
   readonly usePolling: boolean;
   readonly pollingInterval: number;
+  /** A burst of changes ends when nothing changed for this long (`watchDelay`); QUIET_TIME by default. */
+  readonly quietTime?: number;
 }
 
-/** A burst of changes (a build, a `git checkout`) ends when nothing changed for this long. */
+/** A burst of changes (a build, a `git checkout`) ends when nothing changed for this long: the default of `watchDelay`. */
 export const QUIET_TIME = 200;
 
 /** An open watcher: `ready` settles once the first scan is done and changes are seen. */
@@ -57,7 +59,7 @@ export function openWatcher(
     binaryInterval: settings.pollingInterval,
   });
 
-  const debounced = debounce(QUIET_TIME, (file: string) => {
+  const debounced = debounce(settings.quietTime ?? QUIET_TIME, (file: string) => {
     if (!closing) onChange(file);
   });
   fsWatcher.on('all', (_event, file) => debounced.push(file));
@@ -162,6 +164,13 @@ function globMatcher(patterns: readonly string[]): (relative: string, absolute: 
         : (relative: string) => isMatch(relative);
     });
   return (relative, absolute) => tests.some((test) => test(relative, absolute));
+}
+
+/** The patterns of `.foreverignore` in a watched folder as they are used: no blank lines or `#` comments. */
+export function foreverIgnorePatterns(root: string): string[] {
+  return readIgnoreFile(root, () => {})
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 /** The patterns of `.foreverignore` in a watched folder, one per line; none when there is no file. */

@@ -1,6 +1,6 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import spawn from 'cross-spawn';
 import { signalNumber } from '../options/options.js';
@@ -60,11 +60,15 @@ export class ChildRun {
   #exited = false;
   #drained = false;
   readonly #followers: FileFollower[];
+  readonly #settings: RunSettings;
+  /** The streams that a listener attached during this run follows in the file the child holds. */
+  readonly #followed = new Set<'stdout' | 'stderr'>();
   #terminating: Promise<void> | undefined;
   #target: StopTarget | undefined;
 
   constructor(settings: RunSettings) {
     this.#stop = settings.stop;
+    this.#settings = settings;
     this.heldFiles = settings.plan.held;
     // Followers start before the spawn, at the files' current ends.
     this.#followers = settings.plan.follows.flatMap(({ file, echo }) => FileFollower.start(settings.files.path(file), echo) ?? []);
@@ -124,6 +128,31 @@ export class ChildRun {
           });
       });
     });
+  }
+
+  /**
+   * A `stdout` or `stderr` listener was attached while this run goes on. A stream read through a
+   * pipe reaches it already; one the child writes to its own file (`unmovableLogs`) is followed
+   * from the file's current end, like `tail -f`, and the rest is emitted before the exit is
+   * reported. A stream the child writes to the terminal, nowhere, or a file both streams share
+   * (a `logFile`, which holds keepalive's status lines too) cannot be told apart: the listener
+   * hears it from the next run on.
+   */
+  listenerAdded(event: unknown): void {
+    const stream = event === 'stdout' || event === 'stderr' ? event : undefined;
+    const file = stream && this.#settings.plan.holds[stream];
+    if (!stream || !file || this.#followed.has(stream) || this.hasExited()) return;
+    this.#followed.add(stream);
+    const emit = stream === 'stdout' ? this.#settings.onStdout : this.#settings.onStderr;
+    // The follower reuses its buffer: each listener gets a copy of its own.
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        emit(Buffer.from(chunk));
+        done();
+      },
+    });
+    const follower = FileFollower.start(this.#settings.files.path(file), sink);
+    if (follower) this.#followers.push(follower);
   }
 
   /** Waits for the pipes to close, or DRAIN_GRACE at most; the usual case needs no timer at all. */

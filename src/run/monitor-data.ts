@@ -15,11 +15,12 @@ export interface MonitorNow {
 export function monitorData(o: ResolvedOptions, now: MonitorNow): MonitorData {
   return {
     ctime: now.ctime,
-    command: o.command,
+    // As forever-monitor: the command as given, flags and all, and the arguments after the script.
+    command: o.commandAsGiven,
     file: o.file,
     foreverPid: process.pid,
     logFile: o.logFile,
-    args: o.file === undefined ? [...o.args] : o.args.slice(1),
+    args: o.file === undefined ? [...o.scriptArgs] : o.scriptArgs.slice(1),
     pid: now.pid,
     silent: o.silent,
     uid: o.uid,

@@ -19,7 +19,7 @@ export type MonitorState =
 export type GiveUpReason = 'max' | 'spinning' | 'stop-exit-code' | 'script-not-found';
 
 /** Why a feature on the run seam asks for a restart of a child that is fine: it never counts. */
-export type FeatureRestartReason = 'watch';
+export type FeatureRestartReason = 'watch' | 'cron';
 
 /**
  * Why a feature found the child failing: the watchdog stops it gracefully, and the restart rule
@@ -51,6 +51,8 @@ export type StatusEvent =
   | { readonly type: 'stopped' }
   | { readonly type: 'output-failed'; readonly file: string; readonly error: string }
   | { readonly type: 'output-recovered'; readonly file: string }
+  /** `cronRestart`: when the next scheduled restart comes (ISO-8601), said at start and after each one. */
+  | { readonly type: 'cron-scheduled'; readonly next: string }
   /** Watch mode saw a change: a restart follows. */
   | { readonly type: 'file-changed'; readonly file: string }
   /** The child said it is ready (`ready`), `after` ms after its spawn. */
@@ -176,6 +178,8 @@ export function formatStatus(event: StatusEvent): string {
         : `health check ${event.probe} failed: ${event.failure} (${event.count}/${event.threshold})`;
     case 'healthy':
       return `healthy: ${event.probe} passes`;
+    case 'cron-scheduled':
+      return `next cron restart at ${event.next}`;
     case 'logs-reopened':
       return describeReopen(event.reopened, event.held);
   }
