@@ -16,7 +16,9 @@ import { benchDir, root, Run } from './lib/harness.mjs';
 import { renderReport } from './lib/report.mjs';
 import { machine, now } from './lib/util.mjs';
 
-const SCENARIOS = ['throughput', 'last-words', 'restarts', 'memory', 'cli', 'idle', 'stop', 'orphans', 'apps', 'rotation', 'footprint', 'memory-limit'];
+const SCENARIOS = [
+  'throughput', 'last-words', 'restarts', 'memory', 'cli', 'idle', 'stop', 'orphans', 'apps', 'rotation', 'footprint', 'memory-limit', 'hang',
+];
 const SYSTEMS = ['keepalive', 'forever-monitor', 'pm2', 'shell'];
 
 const FULL = {
@@ -34,6 +36,10 @@ const FULL = {
   killTTL: 500,
   orphanRuns: 2,
   orphanCrashes: 5,
+  hangRuns: 10,
+  hangLimitMs: 60_000,
+  hangKillTTL: 500,
+  hangCostSeconds: 30,
 };
 const QUICK = {
   ...FULL,
@@ -48,6 +54,9 @@ const QUICK = {
   cliRuns: 3,
   stopRuns: 1,
   orphanRuns: 1,
+  hangRuns: 3,
+  hangLimitMs: 20_000,
+  hangCostSeconds: 5,
 };
 
 function bytes(text) {
@@ -86,7 +95,7 @@ function parse(argv) {
     },
   });
   const config = { ...(values.quick ? QUICK : FULL), quick: values.quick };
-  if (values.runs) config.runs = config.lastWordsRuns = config.stopRuns = positive('runs', values.runs);
+  if (values.runs) config.runs = config.lastWordsRuns = config.stopRuns = config.hangRuns = positive('runs', values.runs);
   if (values.size) config.size = bytes(values.size);
   if (values.lines) config.lines = positive('lines', values.lines);
   if (values.restarts) config.restarts = config.memoryRestarts = positive('restarts', values.restarts);

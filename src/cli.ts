@@ -135,7 +135,7 @@ async function unit(command: StartCommand, io: Io): Promise<number> {
   io.out(systemdUnit({
     description: `keepalive: ${command.name ?? defaultName(command.target) ?? command.target}`,
     execStart, workingDirectory: typeof flags.cwd === 'string' ? flags.cwd : cwd, user: command.user,
-    killTTL: options.killTTL, reopensLogs: !options.unmovableLogs,
+    killTTL: options.killTTL, reopensLogs: !options.unmovableLogs, notify: options.ready !== undefined,
     maxMemory: options.maxMemory === undefined ? undefined : sizeInBytes(options.maxMemory),
   }));
   return 0;

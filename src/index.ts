@@ -19,7 +19,11 @@ export {
   type ArgValue,
   type CommandParser,
   type EnvValue,
+  type HealthCheckSetting,
+  type HealthProbe,
+  type HealthTiming,
   type MonitorOptions,
+  type ReadySetting,
   type ResolvedOptions,
   type SpawnWithOptions,
 } from './options/options.js';

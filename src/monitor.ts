@@ -151,7 +151,7 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
     return this.#stopped;
   }
 
-  /** Stops the child gracefully and starts a new one at once. Settles when the new one runs. */
+  /** Stops the child gracefully and starts a new one at once. Settles when the new one runs (is ready, with `ready`). */
   restart(): Promise<void> {
     return this.#restart('requested');
   }
@@ -244,8 +244,8 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
 
   #spawn(isRestart: boolean): ChildRun {
     const listening = { stdout: this.listenerCount('stdout') > 0, stderr: this.listenerCount('stderr') > 0 };
-    const run = new ChildRun(runSettings(this.#options, this.#files, this.#envs, this.#runTag, listening, {
-      onForce: (pids) => this.#status({ type: 'killing', pids, reason: this.#request ? 'killTTL' : 'leftovers' }),
+    const run = new ChildRun(runSettings(this.#options, this.#files, this.#envs, this.#runTag, listening, this.#features.spawnNeeds(), {
+      onForce: (pids) => this.#status({ type: 'killing', pids, reason: this.#request || this.#failedFor ? 'killTTL' : 'leftovers' }),
       onStdout: (chunk) => this.emit('stdout', chunk),
       onStderr: (chunk) => this.emit('stderr', chunk),
       onMessage: (message) => this.emit('message', message),
@@ -255,9 +255,10 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
       if (error) return;
       this.ctime = Date.now();
       this.#status({ type: 'started', pid: run.pid as number, run: this.times + 1 });
-      this.#features.attachRun({ pid: run.pid as number });
+      this.#features.attachRun(run.info());
       this.emit(isRestart ? 'restart' : 'start', this, this.data);
-      this.#restartWaiters.settle(undefined, run);
+      // With `ready`, restart() settles when the new child is ready.
+      if (this.#options.ready === undefined) this.#restartWaiters.settle(undefined, run);
     });
     return run;
   }
@@ -309,6 +310,7 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
       // Overtaken by stop() or giving up: then there is nothing to restart.
       restart: (reason) => void this.#restart(reason).catch(() => {}),
       fail: (reason) => this.#fail(reason),
+      ready: (after) => this.#ready(after),
       status: (event) => this.#status(event),
       onStatus: (listener) => (this.on('status', listener), () => void this.off('status', listener)),
       report,
@@ -326,6 +328,15 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
     if (this.#state !== 'running' || this.#request || this.#failedFor || !this.#run || this.#run.hasExited()) return;
     this.#failedFor = reason;
     this.#terminate(this.#run);
+  }
+
+  /** A feature saw the running child become ready. */
+  #ready(after: number): void {
+    const run = this.#run;
+    if (run?.pid === undefined || run.hasExited()) return;
+    this.#status({ type: 'ready', pid: run.pid, after });
+    this.emit('ready', { pid: run.pid, after });
+    this.#restartWaiters.settle(undefined, run);
   }
 
   #terminate(run: ChildRun): void {

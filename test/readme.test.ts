@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { runBin } from './helpers/bin.js';
 import { appFolder, fixture, root } from './helpers/paths.js';
 import { waitForFile } from './helpers/polling.js';
+import { freePort } from './helpers/ports.js';
 import { README } from './helpers/readme.js';
 import { spawn, spawnSync } from 'node:child_process';
 
@@ -85,4 +86,21 @@ test('every test file and folder the README names exists', () => {
   const named = [...new Set([...README.matchAll(/`(test\/[^`*\s]+)`/g)].map((match) => match[1] as string))];
   assert.ok(named.length > 10, `the README names its tests (${named.length})`);
   assert.deepEqual(named.filter((file) => !existsSync(path.join(root, file))), []);
+});
+
+test('README "Readiness and health checks": runs as written beside a server.js, says when the server is ready, stops on SIGTERM', async () => {
+  const dir = project();
+  writeFileSync(path.join(dir, 'app.mjs'), `${example('### Readiness and health checks', 'js')}\n`);
+  const app = spawn(process.execPath, ['app.mjs'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: String(await freePort()) } });
+  let output = '';
+  const ready = new Promise<void>((resolve) => app.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (/^pid \d+ ready after \d+ ms$/m.test(output)) resolve();
+  }));
+  app.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => app.on('close', (code) => resolve(code)));
+  await Promise.race([ready, exited]);
+  app.kill('SIGTERM');
+  assert.equal(await exited, 0, output);
+  assert.match(output, /^ready on port \d+\npid \d+ ready after \d+ ms$/m);
 });

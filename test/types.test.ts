@@ -20,7 +20,14 @@ function typeChecks(monitor: Monitor): void {
   const misspelt: MonitorOptions = { minUpTime: 5 };
   // @ts-expect-error: killSignal is a signal name or number
   const badSignal: MonitorOptions = { killSignal: 'SIGNOPE' };
-  void [misspelt, badSignal];
+  monitor.on('ready', ({ pid, after }: { pid: number; after: number }) => void [pid, after]);
+  // @ts-expect-error: ready gives { pid, after }, not a number
+  monitor.on('ready', (after: number) => void after);
+  // @ts-expect-error: a health check needs a probe (http, tcp, exec or heartbeat), not only its timing
+  const twoKinds: MonitorOptions = { healthCheck: { period: 5000 } };
+  // @ts-expect-error: ready is 'message', 'notify', { http } or { tcp }
+  const badReady: MonitorOptions = { ready: 'listening' };
+  void [misspelt, badSignal, twoKinds, badReady];
 }
 
 /** forever-monitor's API, typed: its exports, its properties (read-only), numeric args, `options`, `parser`. */

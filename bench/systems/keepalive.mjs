@@ -18,6 +18,8 @@ export async function start(spec) {
     ...(spec.compressLogs && { compressLogs: true }),
     ...(spec.killTTL !== undefined && { killTTL: spec.killTTL }),
     ...(spec.env && { env: spec.env }),
+    ...(spec.ready && { ready: spec.ready }),
+    ...(spec.healthCheck && { healthCheck: spec.healthCheck }),
   });
   monitor.on('error', () => {});
   // Done once the archives are compressed too, as a foreground keepalive exits.

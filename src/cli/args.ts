@@ -1,12 +1,15 @@
 import minimist from 'minimist';
-import { parseSignal, type MonitorOptions } from '../index.js';
+import type { MonitorOptions } from '../index.js';
+import { probeText } from '../options/probes.js';
 import { SCRIPT_SUFFIX } from '../daemon/state.js';
+import { convert } from './flag-values.js';
 import { checkName, parseList, parseLogs, parseName } from './name-args.js';
 import { UsageError } from './usage-error.js';
 import { FLAGS, type Flag } from './flags.js';
 import { isPm2File } from './pm2-file.js';
 
 export { UsageError };
+export { flagLabel } from './flag-values.js';
 
 export type Command =
   | { readonly kind: 'help'; readonly topic: 'general' | 'start' }
@@ -49,59 +52,6 @@ export type Command =
   | { readonly kind: 'logs'; readonly name: string; readonly lines: number; readonly follow: boolean };
 
 export type StartCommand = Extract<Command, { kind: 'start' }>;
-
-const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** How the flag is shown in a message: `-m/--max`. */
-export function flagLabel(flag: Pick<Flag, 'name' | 'short'>): string {
-  return flag.short ? `-${flag.short}/--${flag.name}` : `--${flag.name}`;
-}
-
-function bad(flag: Flag, value: string, expected: string): UsageError {
-  const shown = value === '' ? 'nothing' : JSON.stringify(value);
-  return new UsageError(`${flagLabel(flag)}: expected ${expected}, got ${shown}`);
-}
-
-/** Turns one text value into what the option takes; throws a UsageError naming flag and value. */
-function convert(flag: Flag, value: string): unknown {
-  switch (flag.kind) {
-    case 'count':
-      if (!/^[1-9]\d*$/.test(value) || !Number.isSafeInteger(Number(value))) throw bad(flag, value, 'a whole number >= 1');
-      return Number(value);
-    case 'ms': {
-      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
-      const ms = match ? Number(match[1]) * (UNITS[match[2] ?? ''] ?? NaN) : NaN;
-      if (!Number.isFinite(ms)) throw bad(flag, value, 'a time >= 0 in ms, or with a unit: 500ms, 2s, 5m, 1h');
-      return ms;
-    }
-    case 'text':
-      if (value === '') throw bad(flag, value, 'a value');
-      return value;
-    case 'signal':
-      try {
-        return parseSignal(flag.name, /^\d+$/.test(value) ? Number(value) : value);
-      } catch {
-        throw bad(flag, value, 'a signal name such as SIGTERM or SIGINT, or a signal number');
-      }
-    case 'codes':
-      return value.split(',').map((code) => {
-        if (!/^\d{1,3}$/.test(code) || Number(code) > 255) throw bad(flag, value, 'exit codes from 0 to 255, separated by commas');
-        return Number(code);
-      });
-    case 'env': {
-      const at = value.indexOf('=');
-      // `--env production`: a pm2 file's stage (pm2's habit); `--env KEY=VALUE` sets a variable.
-      if (at === -1 && /^[A-Za-z0-9_-]+$/.test(value)) return value;
-      if (at <= 0) throw bad(flag, value, 'KEY=VALUE');
-      return [value.slice(0, at), value.slice(at + 1)];
-    }
-    case 'name':
-      if (!/^[^=\s]+$/.test(value)) throw bad(flag, value, 'a variable name');
-      return value;
-    case 'bool':
-      return value;
-  }
-}
 
 /** The values minimist collected for a flag, as a list of strings; empty when it was not given. */
 function given(parsed: minimist.ParsedArgs, flag: Flag): string[] {
@@ -290,6 +240,7 @@ export function toFlags(options: MonitorOptions): string[] {
     if (flag.kind === 'bool') words.push(value ? `--${flag.name}` : `--no-${flag.name}`);
     else if (flag.kind === 'env') for (const [key, item] of Object.entries(value as Record<string, string>)) words.push(`--env=${key}=${item}`);
     else if (flag.kind === 'codes') words.push(`--${flag.name}=${(value as number[]).join(',')}`);
+    else if (flag.kind === 'ready' || flag.kind === 'health') words.push(`--${flag.name}=${probeText(value as never)}`);
     else for (const item of Array.isArray(value) ? value : [value]) words.push(`--${flag.name}=${String(item)}`);
   }
   return words;

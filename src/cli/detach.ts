@@ -41,7 +41,7 @@ function hasRecord(home: string, name: string): boolean {
 }
 
 /**
- * Starts a detached watchdog and reports it. 0 once its child runs. 1 if the script is missing
+ * Starts a detached watchdog and reports it. 0 once its child runs (is ready, with `ready`). 1 if the script is missing
  * (then nothing is recorded or started), if the name runs already, if the watchdog gave up, or if
  * the first run ended early: then the watchdog stays, and retries by its rules.
  */
@@ -61,12 +61,16 @@ export async function startDetached(start: DetachedStart, io: Output): Promise<n
     ensureHome(home);
     const launched = await launch({
       home, name, bin: packageFile('bin', 'keepalive.js'), argv: start.argv, cwd,
-      watchdogLog: defaultLogs(home, name).watchdog, settle: Math.min(options.minUptime, 3000),
+      watchdogLog: defaultLogs(home, name).watchdog,
+      ...(options.ready === undefined
+        ? { settle: Math.min(options.minUptime, 3000) }
+        : { settle: 0, wait: Math.max(30_000, options.readyTimeout + options.killTTL + 5000) }),
       say: (text) => io.err(`keepalive: ${text}\n`),
     });
     const { record } = launched;
     if (launched.outcome === 'running') {
-      io.out(`started ${name}: watchdog pid ${record.watchdogPid}, child pid ${record.childPid}\n`);
+      const ready = options.ready === undefined ? '' : ', ready';
+      io.out(`started ${name}: watchdog pid ${record.watchdogPid}, child pid ${record.childPid}${ready}\n`);
       return 0;
     }
     const reason = record.reason ?? 'its first run ended';

@@ -16,7 +16,7 @@ const CLI_FLAGS: readonly Flag[] = [
   { name: 'quiet', short: 'q', kind: 'bool', group: 'output', help: "do not print keepalive's status lines on stderr" },
   {
     name: 'daemon', short: 'd', kind: 'bool', group: 'named',
-    help: 'run detached; returns once the script runs (exit 0) or failed (1; a script that crashed at once is retried in the background)',
+    help: 'run detached; returns once the script runs, or is ready with `--ready` (exit 0), or failed (1, saying why; it is retried in the background)',
   },
   {
     name: 'name', kind: 'text', value: 'name', group: 'named', default: "the script's base name",
@@ -62,6 +62,7 @@ export const GROUP_TITLES: Readonly<Record<FlagGroup, string>> = {
   process: 'Process',
   named: 'Named apps',
   stopping: 'Stopping',
+  health: 'Readiness and health',
   watching: 'Watching',
   resources: 'Memory and metrics',
   hooks: 'Hooks (a command run beside keepalive, never delaying a restart)',
@@ -82,6 +83,7 @@ export interface FlagLine {
 
 const VALUE_OF_KIND: Record<FlagKind, string | undefined> = {
   count: 'n', ms: 'time', text: 'value', signal: 'signal', codes: 'codes', env: 'KEY=VALUE', name: 'NAME', bool: undefined,
+  ready: 'how', health: 'probe',
 };
 
 /** The lines of one flag: a switch on by default is listed as `--no-<name>`; a value flag with its value. */

@@ -62,8 +62,13 @@ export interface LaunchRequest {
   readonly cwd: string;
   /** The watchdog's own stdout and stderr (its status lines). */
   readonly watchdogLog: string;
-  /** A first run that lives this long has started; one that ends sooner failed at once. */
+  /**
+   * A first run that lives this long has started; one that ends sooner failed at once. With
+   * `ready`, 0: the record says `running` only once the child is ready.
+   */
   readonly settle: number;
+  /** How long to wait for that, in ms (longer than readyTimeout and killTTL). */
+  readonly wait?: number;
   readonly say: (text: string) => void;
 }
 
@@ -131,7 +136,8 @@ export async function launch(request: LaunchRequest): Promise<Launched> {
       }
       return false;
     };
-    if (!(await waitUntil(settled, START_WAIT))) failure = `the child did not start within ${START_WAIT / 1000} s`;
+    const wait = request.wait ?? START_WAIT;
+    if (!(await waitUntil(settled, wait))) failure = `the child did not start within ${wait / 1000} s`;
     if (retrying) return { outcome: 'retrying', record: retrying };
     if (failure === undefined && record) return { outcome: 'running', record };
 

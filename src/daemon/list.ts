@@ -1,4 +1,4 @@
-import type { AppStatus } from '../vocabulary/app-status.js';
+import type { AppStatus, Health } from '../vocabulary/app-status.js';
 import { formatBytes } from '../vocabulary/events.js';
 import { check, readRecord, recordNames, StateError, type Checked } from './state.js';
 
@@ -6,6 +6,8 @@ import { check, readRecord, recordNames, StateError, type Checked } from './stat
 export interface ListEntry {
   readonly name: string;
   readonly status: AppStatus | 'unreadable';
+  /** With `ready` or `healthCheck`, while the child runs: `starting`, `healthy`, `unhealthy 2/3`. */
+  readonly health: Health | null;
   readonly watchdogPid: number | null;
   readonly childPid: number | null;
   readonly uptime: number | null;
@@ -33,7 +35,7 @@ export function listApps(home: string, now = Date.now()): ListEntry[] {
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
       return [{
-        name, status: 'unreadable', watchdogPid: null, childPid: null, uptime: null, restarts: 0, restartsByReason: {}, script: '', args: [],
+        name, status: 'unreadable', health: null, watchdogPid: null, childPid: null, uptime: null, restarts: 0, restartsByReason: {}, script: '', args: [],
         cwd: '', logs: {}, reason: error.message,
       }];
     }
@@ -41,6 +43,7 @@ export function listApps(home: string, now = Date.now()): ListEntry[] {
     return [{
       name,
       status: checked.status,
+      health: childAlive && watchdogAlive ? record.health ?? null : null,
       watchdogPid: watchdogAlive ? record.watchdogPid : null,
       childPid: childAlive ? record.childPid : null,
       uptime: childAlive && record.childStartedAt !== null ? Math.max(0, now - record.childStartedAt) : null,
@@ -74,10 +77,11 @@ function scriptText(entry: ListEntry): string {
 export function formatTable(entries: readonly ListEntry[]): string {
   if (entries.length === 0) return 'no apps (start one with keepalive start -d --name <name> <script>)\n';
   const rows = [
-    ['NAME', 'STATUS', 'WATCHDOG', 'CHILD', 'UPTIME', 'CPU', 'MEM', 'RESTARTS', 'SCRIPT'],
+    ['NAME', 'STATUS', 'HEALTH', 'WATCHDOG', 'CHILD', 'UPTIME', 'CPU', 'MEM', 'RESTARTS', 'SCRIPT'],
     ...entries.map((entry) => [
       entry.name,
       entry.status,
+      entry.health ?? '-',
       entry.watchdogPid === null ? '-' : String(entry.watchdogPid),
       entry.childPid === null ? '-' : String(entry.childPid),
       entry.uptime === null ? '-' : formatUptime(entry.uptime),

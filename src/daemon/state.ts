@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { createExclusive, tempName, writeAtomically } from '../files/atomic-write.js';
 import { isSameProcess, startTimeOf } from '../processes/process-table.js';
-import { shownStatus, type AppStatus, type RecordedStatus } from '../vocabulary/app-status.js';
+import { shownStatus, type AppStatus, type Health, type RecordedStatus } from '../vocabulary/app-status.js';
 
 /**
  * The state folder of named watchdogs: one JSON record per name, written by the watchdog itself
@@ -28,6 +28,8 @@ export interface AppRecord {
   readonly killTTL: number;
   readonly restarts: number;
   readonly status: RecordedStatus;
+  /** The child's health, with `ready` or `healthCheck`: `starting`, `healthy`, `unhealthy 2/3`. */
+  readonly health?: Health;
   /** The last exit or give-up, in words, for `start -d` to report. */
   readonly reason?: string;
   /** While the watchdog waits to start the child again: how long it waits, in ms. */

@@ -9,6 +9,11 @@ export interface UnitSettings {
   readonly killTTL: number;
   /** False with `unmovableLogs`: a reload (SIGHUP) cannot move the script's files, so none is offered. */
   readonly reopensLogs: boolean;
+  /**
+   * With `ready`: Type=notify, so that systemd counts the service started once the script is
+   * ready (keepalive sends READY=1 through `systemd-notify`, another process: NotifyAccess=all).
+   */
+  readonly notify: boolean;
   /** `maxMemory` in bytes, if set: the kernel's `MemoryMax=` is put above it (see memoryBackstop). */
   readonly maxMemory?: number | undefined;
 }
@@ -52,7 +57,7 @@ export function systemdUnit(settings: UnitSettings): string {
     'After=network.target',
     '',
     '[Service]',
-    'Type=simple',
+    ...(settings.notify ? ['Type=notify', 'NotifyAccess=all'] : ['Type=simple']),
     `ExecStart=${settings.execStart.map(systemdWord).join(' ')}`,
     ...(settings.reopensLogs
       ? ['ExecReload=/bin/kill -HUP $MAINPID']

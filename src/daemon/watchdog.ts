@@ -1,7 +1,7 @@
 import type { Monitor } from '../monitor.js';
 import { countedReason, formatStatus, type StatusEvent } from '../vocabulary/events.js';
 import { startTimeOf } from '../processes/process-table.js';
-import { recordedAfter } from '../vocabulary/app-status.js';
+import { healthAfter, recordedAfter } from '../vocabulary/app-status.js';
 import { writeRecord, type AppRecord } from './state.js';
 
 /** What a named watchdog records about itself besides what the Monitor tells it. */
@@ -63,11 +63,16 @@ export function keepRecord(monitor: Monitor, settings: RecordSettings): () => vo
   save({});
   // Counted when the new child starts, so that the split always adds up to `restarts`.
   let restartReason: string | undefined;
+  const { ready, healthCheck } = monitor.options;
+  /** Why the watchdog stopped the child (not ready, unhealthy), said again with its exit. */
+  let failure: string | undefined;
 
   const onStatus = (event: StatusEvent): void => {
     const changes: { -readonly [K in keyof AppRecord]?: AppRecord[K] } = {};
-    const status = recordedAfter(event, monitor.state);
+    const status = recordedAfter(event, monitor.state, ready !== undefined);
     if (status) changes.status = status;
+    changes.health = healthAfter(event, record.health, ready !== undefined || healthCheck !== undefined);
+    if (event.type === 'not-ready' || (event.type === 'health-failed' && event.count >= event.threshold)) failure = formatStatus(event);
     if (event.type === 'started') {
       changes.childPid = event.pid;
       changes.childStart = startTimeOf(event.pid) ?? null;
@@ -86,7 +91,11 @@ export function keepRecord(monitor: Monitor, settings: RecordSettings): () => vo
     if (event.type === 'restarting') restartReason = countedReason(event);
     if (event.type === 'restarting') changes.retryDelay = event.delay;
     else if (['started', 'exited', 'spawn-failed', 'stopped', 'gave-up'].includes(event.type)) changes.retryDelay = undefined;
-    if (event.type === 'exited' || event.type === 'spawn-failed') changes.reason = formatStatus(event);
+    if (event.type === 'exited' || event.type === 'spawn-failed') {
+      // "not ready within 5000 ms (waited for ...); exited with signal SIGTERM after 5012 ms"
+      changes.reason = failure ? `${failure}; ${formatStatus(event)}` : formatStatus(event);
+      failure = undefined;
+    }
     // "gave up after 3 runs (spinning): exited with code 1 after 5 ms"
     if (event.type === 'gave-up') changes.reason = record.reason ? `${formatStatus(event)}: ${record.reason}` : formatStatus(event);
     save(changes);

@@ -1,5 +1,5 @@
 import { FEATURES } from './all.js';
-import type { Feature, FeatureFactory, FeatureHost, RunInfo } from './feature.js';
+import type { Feature, FeatureFactory, FeatureHost, RunInfo, SpawnNeeds } from './feature.js';
 
 /** The features of one `start()`: made together, told of each run, closed together. */
 export class FeatureSet {
@@ -11,14 +11,27 @@ export class FeatureSet {
   /** Makes every feature whose option is on. If one throws, those made are closed and it rethrows. */
   attach(host: FeatureHost, report: (error: Error) => void): void {
     try {
+      // Readiness is news for the other features too (health checks start then).
+      const told: FeatureHost = {
+        ...host,
+        ready: (after) => {
+          for (const feature of this.#features) feature.runReady?.();
+          host.ready(after);
+        },
+      };
       for (const make of this.factories) {
-        const feature = make(host);
+        const feature = make(told);
         if (feature) this.#features.push(feature);
       }
     } catch (error) {
       void this.close(report);
       throw error;
     }
+  }
+
+  /** What the features need for the next spawn. */
+  spawnNeeds(): SpawnNeeds[] {
+    return this.#features.flatMap((feature) => feature.spawnNeeds?.() ?? []);
   }
 
   /** A child has spawned. */

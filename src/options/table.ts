@@ -1,3 +1,4 @@
+import { healthCheckSetting, readySetting } from './probes.js';
 import { size } from './size.js';
 import type { OptionTable, ResolvedValue } from './spec.js';
 import { cronExpression, timeZone } from './cron.js';
@@ -174,6 +175,25 @@ export const OPTIONS = {
   killTree: {
     check: flag, default: true,
     flag: { kind: 'bool', group: 'stopping', help: "signal only the script's process group, not every descendant", default: 'tree' },
+  },
+
+  ready: {
+    check: readySetting,
+    flag: {
+      kind: 'ready', value: 'how', group: 'health',
+      help: 'wait until the script says it is ready: `message` (`process.send(\'ready\')`), `notify` (`READY=1` on fd `$NOTIFY_FD`), an `http://` URL or `tcp:host:port`',
+    },
+  },
+  readyTimeout: {
+    check: positiveMilliseconds, default: 30_000,
+    flag: { kind: 'ms', group: 'health', help: 'not ready by then: a failed start, stopped and restarted by the rules' },
+  },
+  healthCheck: {
+    check: healthCheckSetting,
+    flag: {
+      kind: 'health', value: 'probe', group: 'health',
+      help: 'restart the script when it fails this check `failureThreshold` times in a row: `"http://127.0.0.1:3000/healthz period=5s timeout=1s failureThreshold=3 initialDelay=0"`, `tcp:host:port`, `exec:./check.sh`, `heartbeat`, or JSON',
+    },
   },
 
   watch: {

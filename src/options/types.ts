@@ -26,6 +26,40 @@ export type ArgValue = string | number | boolean;
 export type CommandParser = (command: string, args: string[]) => { command: string; args: readonly ArgValue[] };
 
 /**
+ * How a child says it is ready: `'message'` (it calls `process.send('ready')`, over an IPC channel
+ * keepalive opens), `'notify'` (it writes `READY=1` and a newline to the pipe on the descriptor
+ * named by `NOTIFY_FD`, 3 with the usual stdio), or a probe polled until it answers: an HTTP URL
+ * (a status from 200 to 399) or a TCP `host:port` that accepts a connection.
+ */
+export type ReadySetting = 'message' | 'notify' | { readonly http: string } | { readonly tcp: string };
+
+/** The timing of a health check, with Kubernetes' names and defaults (in ms). */
+export interface HealthTiming {
+  /** Wait this long after the child is ready (or spawned, without `ready`) before the first probe. @default 0 */
+  readonly initialDelay?: number;
+  /** From one probe's start to the next's. @default 10000 */
+  readonly period?: number;
+  /** A probe slower than this failed; for `heartbeat`, the longest silence allowed. @default 1000 */
+  readonly timeout?: number;
+  /** Failures in a row that make the child unhealthy: it is restarted. @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/**
+ * One health check: an HTTP URL that answers 200 to 399, a TCP `host:port` that accepts a
+ * connection, a command (no shell) that exits 0, or a heartbeat the child sends (`WATCHDOG=1` on
+ * its notification pipe, or the IPC message `'heartbeat'`) at least every `timeout` ms.
+ */
+export type HealthCheckSetting = HealthTiming & HealthProbe;
+
+/** What a health check probes (see HealthCheckSetting). */
+export type HealthProbe =
+  | { readonly http: string }
+  | { readonly tcp: string }
+  | { readonly exec: readonly string[] }
+  | { readonly heartbeat: true };
+
+/**
  * Everything a `Monitor` can be told. Names and meanings follow forever-monitor 3.x; the
  * differences are listed in the README. Times are in milliseconds.
  *
@@ -171,6 +205,23 @@ export interface MonitorOptions {
   killTTL?: number;
   /** Stop every descendant of the child too, not only its process group. @default true */
   killTree?: boolean;
+
+  /**
+   * How the child says it is ready: `'message'`, `'notify'`, `{ http: url }` or `{ tcp: 'host:port' }`
+   * (see ReadySetting). Until then it is starting; `restart()` settles once it is ready. @default undefined
+   */
+  ready?: ReadySetting;
+  /**
+   * A child not ready this long after its spawn failed to start: it is stopped and the restart
+   * rules decide, as for a crash. Never taken for ready. @default 30000
+   */
+  readyTimeout?: number;
+  /**
+   * A liveness check: after `failureThreshold` failures in a row the child is restarted (reason
+   * `unhealthy`), counted like a crash. For example `{ http: 'http://127.0.0.1:3000/healthz', period: 5000 }`.
+   * @default undefined
+   */
+  healthCheck?: HealthCheckSetting;
 
   /** Restart the child when a watched file changes. @default false */
   watch?: boolean;

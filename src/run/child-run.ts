@@ -1,6 +1,6 @@
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { requireLazily } from '../package-files.js';
 import { signalNumber } from '../options/options.js';
@@ -9,6 +9,7 @@ import { FileFollower } from '../output/file-follower.js';
 import type { OutputFiles, OutputName } from '../output/output-files.js';
 import { copyPipe, type OutputPlan } from '../output/output-routing.js';
 import { stopProcesses, type StopSettings, type StopTarget } from '../processes/stop-processes.js';
+import type { RunInfo } from './spawn-needs.js';
 
 /** Node's spawn, or on Windows cross-spawn's (shebangs, PATHEXT), loaded only there. */
 function spawnOf(): (command: string, args: string[], options: SpawnOptions) => ChildProcess {
@@ -24,6 +25,8 @@ export interface RunSettings {
   readonly args: readonly string[];
   readonly spawnOptions: SpawnOptions;
   readonly plan: OutputPlan;
+  /** The extra pipes the child writes to (after its stdio), by the name a feature gave them. */
+  readonly extraFds: readonly { readonly name: string; readonly fd: number }[];
   readonly files: OutputFiles;
   readonly stop: StopSettings;
   /** The tag in the child's environment that its descendants inherit. */
@@ -55,6 +58,8 @@ export class ChildRun {
 
   /** The log files this child holds itself (`unmovableLogs`). */
   readonly heldFiles: readonly OutputName[];
+  /** The extra pipes' streams, by name: always read, so that a child writing to one never blocks. */
+  readonly fds = new Map<string, Readable>();
   readonly #startedAt = performance.now();
   readonly #stop: StopSettings;
   #exited = false;
@@ -89,6 +94,12 @@ export class ChildRun {
       if (source && route) copyPipe(source, route, settings.files, emit);
     }
     child.on('message', settings.onMessage);
+    for (const { name, fd } of settings.extraFds) {
+      const stream = child.stdio[fd] as Readable | null | undefined;
+      if (!stream) continue;
+      stream.on('error', () => {}); // A child that closes its end early is no error of keepalive's.
+      this.fds.set(name, stream.resume());
+    }
 
     this.spawned = new Promise((resolve) => {
       child.once('spawn', () => resolve(undefined));
@@ -160,6 +171,20 @@ export class ChildRun {
   /** Echoes the rest of the followed files: done before an exit is reported. */
   #finishFollowers(): void {
     for (const follower of this.#followers) follower.finish();
+  }
+
+  /** The run as the features on the seam see it (once it has spawned). */
+  info(): RunInfo {
+    const child = this.child;
+    return {
+      pid: this.pid as number,
+      fds: this.fds,
+      stopping: () => this.#terminating !== undefined || this.#exited,
+      onMessage(listener) {
+        child?.on('message', listener);
+        return () => void child?.off('message', listener);
+      },
+    };
   }
 
   hasExited(): boolean {

@@ -16,6 +16,8 @@ export type KeepaliveErrorCode =
   | 'WATCH_FAILED'
   /** A write to an output file failed (a full disk, a removed mount): see `cause`. */
   | 'OUTPUT_FAILED'
+  /** systemd could not be told (`READY=1`, `WATCHDOG=1`): `systemd-notify` is missing or failed. */
+  | 'SYSTEMD_NOTIFY'
   /** `start()` while a child is running, waiting to restart or stopping. */
   | 'ALREADY_RUNNING'
   /** `stop()`, `kill()` or `send()` before the first `start()`. */

@@ -78,6 +78,14 @@ export type StatusEvent =
     }
   /** A hook (or the `notifyUrl` POST) failed, hung or could not start; the monitor carries on. */
   | { readonly type: 'hook-failed'; readonly hook: string; readonly error: string }
+  /** The child said it is ready (`ready`), `after` ms after its spawn. */
+  | { readonly type: 'ready'; readonly pid: number; readonly after: number }
+  /** The child was not ready within `readyTimeout`: it is stopped, and the rules decide. */
+  | { readonly type: 'not-ready'; readonly pid: number; readonly timeout: number; readonly waitedFor: string; readonly last?: string }
+  /** A health check failed `count` times in a row; at `threshold` the child is restarted as unhealthy. */
+  | { readonly type: 'health-failed'; readonly probe: string; readonly failure: string; readonly count: number; readonly threshold: number }
+  /** A health check passes: at a run's first success, and again after failures. */
+  | { readonly type: 'healthy'; readonly probe: string }
   /** `reopenLogs()`: `reopened` now take all later output; the child itself holds `held` (unmovableLogs). */
   | { readonly type: 'logs-reopened'; readonly reopened: readonly string[]; readonly held: readonly string[] };
 
@@ -119,6 +127,8 @@ export interface MonitorEventMap<M> {
   exit: [monitor: M, spinning: boolean];
   /** `stop()` finished: the child and its group are gone and the files complete. */
   stop: [data: MonitorData];
+  /** The child said it is ready (`ready` option), `after` ms after its spawn; `restart()` settles then. */
+  ready: [info: { pid: number; after: number }];
   /** A chunk of the child's stdout (listeners attached before `start()`). */
   stdout: [chunk: Buffer];
   /** A chunk of the child's stderr (listeners attached before `start()`). */
@@ -192,6 +202,16 @@ export function formatStatus(event: StatusEvent): string {
       return `writing ${event.file} again`;
     case 'file-changed':
       return `${event.file} changed`;
+    case 'ready':
+      return `ready after ${event.after} ms`;
+    case 'not-ready':
+      return `not ready within ${event.timeout} ms (waited for ${event.waitedFor}${event.last ? `; last: ${event.last}` : ''})`;
+    case 'health-failed':
+      return event.count >= event.threshold
+        ? `unhealthy: ${event.probe} failed ${event.count} time${event.count === 1 ? '' : 's'} in a row (last: ${event.failure})`
+        : `health check ${event.probe} failed: ${event.failure} (${event.count}/${event.threshold})`;
+    case 'healthy':
+      return `healthy: ${event.probe} passes`;
     case 'cron-scheduled':
       return `next cron restart at ${event.next}`;
     case 'memory-limit':
