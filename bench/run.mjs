@@ -16,7 +16,10 @@ import { benchDir, root, Run } from './lib/harness.mjs';
 import { renderReport } from './lib/report.mjs';
 import { machine, now } from './lib/util.mjs';
 
-const SCENARIOS = ['throughput', 'last-words', 'restarts', 'memory', 'cli', 'idle', 'stop', 'orphans', 'crash-gap', 'reloads'];
+const SCENARIOS = [
+  'throughput', 'last-words', 'restarts', 'memory', 'cli', 'idle', 'stop', 'orphans', 'crash-gap', 'reloads', 'apps', 'rotation', 'footprint',
+  'memory-limit', 'hang',
+];
 const SYSTEMS = ['keepalive', 'forever-monitor', 'pm2', 'shell'];
 
 const FULL = {
@@ -34,6 +37,10 @@ const FULL = {
   killTTL: 500,
   orphanRuns: 2,
   orphanCrashes: 5,
+  hangRuns: 10,
+  hangLimitMs: 60_000,
+  hangKillTTL: 500,
+  hangCostSeconds: 30,
 };
 const QUICK = {
   ...FULL,
@@ -48,6 +55,9 @@ const QUICK = {
   cliRuns: 3,
   stopRuns: 1,
   orphanRuns: 1,
+  hangRuns: 3,
+  hangLimitMs: 20_000,
+  hangCostSeconds: 5,
 };
 
 function bytes(text) {
@@ -86,7 +96,7 @@ function parse(argv) {
     },
   });
   const config = { ...(values.quick ? QUICK : FULL), quick: values.quick };
-  if (values.runs) config.runs = config.lastWordsRuns = config.stopRuns = positive('runs', values.runs);
+  if (values.runs) config.runs = config.lastWordsRuns = config.stopRuns = config.hangRuns = positive('runs', values.runs);
   if (values.size) config.size = bytes(values.size);
   if (values.lines) config.lines = positive('lines', values.lines);
   if (values.restarts) config.restarts = config.memoryRestarts = positive('restarts', values.restarts);
@@ -157,7 +167,7 @@ async function main() {
       fixture: (name) => path.join(benchDir, 'fixtures', name),
       data: undefined,
     };
-    if (options.scenarios.includes('throughput')) {
+    if (options.scenarios.includes('throughput') || options.scenarios.includes('rotation')) {
       const bigFile = run.path('input.txt');
       log(`writing ${config.size} bytes of text to ${bigFile}`);
       writeTextFile(bigFile, config.size);

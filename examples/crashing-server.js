@@ -1,6 +1,6 @@
 // An HTTP server that crashes on purpose: GET /crash throws, and with CRASH_AFTER_MS set it also
 // crashes on its own after that long. Run it under keepalive and watch it come back:
-//   npx keepalive start examples/crashing-server.js
+//   node bin/keepalive.js start examples/crashing-server.js
 //   curl localhost:3000/crash
 import http from 'node:http';
 

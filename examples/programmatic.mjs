@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Monitor, formatStatus } from 'keepalive';
+import { Monitor, formatStatus } from 'keepalive-monitor';
 
 const logs = mkdtempSync(path.join(tmpdir(), 'keepalive-example-'));
 const monitor = new Monitor(fileURLToPath(new URL('crashing-server.js', import.meta.url)), {

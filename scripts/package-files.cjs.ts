@@ -4,3 +4,6 @@ import path from 'node:path';
 export function packageFile(...parts: string[]): string {
   return path.join(__dirname, '..', '..', ...parts);
 }
+
+/** Loads a CommonJS dependency when it is first needed (see src/package-files.ts). */
+export const requireLazily: NodeJS.Require = require;

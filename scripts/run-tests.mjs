@@ -16,7 +16,8 @@ function testFiles(dir) {
     .flatMap((entry) => {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) return dir === TESTS && SKIPPED.has(entry.name) ? [] : testFiles(file);
-      return entry.name.endsWith('.test.js') ? [file] : [];
+      // .test.cjs: a test written as CommonJS (test/compat/, from a .cts file).
+      return /\.test\.c?js$/.test(entry.name) ? [file] : [];
     })
     .sort();
 }

@@ -1,19 +1,21 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { KeepaliveError, Monitor, formatStatus, resolveOptions } from './index.js';
+import { KeepaliveError, Monitor, formatStatus, resolveOptions, version } from './index.js';
 import { packageFile } from './package-files.js';
 import { statusLine } from './vocabulary/events.js';
 import { parseArgs, toFlags, UsageError, type Command, type StartCommand } from './cli/args.js';
 import { ConfigError, planStart, type StartPlan } from './cli/config.js';
-import { GENERAL_HELP, START_HELP } from './cli/help.js';
-import { isRecordedName, startDetached as launchDetached, startRecorded } from './cli/detach.js';
 import { missingScript as scriptMissing } from './run/missing-script.js';
-import { defaultName, detachedOptions, recordLogs, runDelete, runList, runLogs, runReload, runRestart, runStop } from './daemon/commands.js';
-import { claimName, DAEMON_ENV, StartError } from './daemon/launch.js';
+import { DAEMON_ENV, defaultName, detachedOptions, nameOf, namedOptions, recordLogs } from './daemon/named-options.js';
 import { defaultLogs, ensureHome, homeFolder, StateError } from './daemon/state.js';
 import { resolvePaths } from './options/options.js';
-import { systemdUnit } from './daemon/unit.js';
+import { sizeInBytes } from './options/size.js';
 import { keepRecord } from './daemon/watchdog.js';
+import { planAny } from './cli/pm2-plan.js';
+import { watchdogLogIo } from './daemon/watchdog-log.js';
+import { compressionsFinished } from './output/compress.js';
+
+// Loaded when a command needs them, so that a named app's watchdog does not carry them.
+const [commands, detach] = [() => import('./daemon/commands.js'), () => import('./cli/detach.js')];
 
 /** Exit statuses that are keepalive's own; a script that gave up passes on its own status. */
 export const EXIT = { stopped: 0, startFailed: 1, usage: 2, closedPipe: 141 } as const;
@@ -46,41 +48,42 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   switch (command.kind) {
     case 'help':
-      io.out(command.topic === 'start' ? START_HELP : GENERAL_HELP);
+      io.out((await import('./cli/help.js'))[command.topic === 'start' ? 'START_HELP' : 'GENERAL_HELP']);
       return 0;
     case 'version':
-      io.out(`${version()}\n`);
+      io.out(`${version}\n`);
       return 0;
     case 'start':
-      if (process.env[DAEMON_ENV] === undefined && isRecordedName(command)) return startRecorded(command.target, io);
-      if (command.daemon && process.env[DAEMON_ENV] === undefined) return startDetached(command, argv, io);
+      // A named app's watchdog (DAEMON_ENV) runs its start as planned by the parent; a pm2 file's
+      // watchdogs run one app each (`--only`).
+      if (process.env[DAEMON_ENV] === undefined) {
+        if (command.pm2File) return (await import('./cli/pm2-commands.js')).startPm2File(command, io);
+        const { isRecordedName, startRecorded } = await detach();
+        if (isRecordedName(command)) return startRecorded(command.target, io);
+        if (command.daemon) return startDetached(command, argv, io);
+      }
       return start(command, argv, io);
     case 'unit':
       return unit(command.start, io);
     case 'list':
-      return runList(command.json, io);
+      return (await commands()).runList(command.json, io);
+    case 'metrics':
+      return (await commands()).runMetrics(io);
     case 'stop':
-      return runStop(command.name, io);
+      return (await commands()).runStop(command.name, io);
     case 'restart':
-      return runRestart(command.name, io, (name) => startRecorded(name, io));
+      return (await commands()).runRestart(command.name, io, async (name) => (await detach()).startRecorded(name, io));
     case 'reload':
-      return runReload(command.name, io);
+      return (await commands()).runReload(command.name, io);
     case 'delete':
-      return runDelete(command.name, io);
+      return (await commands()).runDelete(command.name, io);
     case 'logs':
-      return runLogs(command.name, command.lines, command.follow, io);
+      return (await commands()).runLogs(command.name, command.lines, command.follow, io);
+    case 'file':
+      return (await import('./cli/pm2-commands.js')).runPm2File(command.action, command.start, io);
+    case 'boot':
+      return (await import('./cli/boot.js')).runBoot(command.action, command.userUnit, io);
   }
-}
-
-/** The name of a named start: `--name`, or the script's base name. Undefined after a usage error. */
-function nameOf(command: StartCommand, io: Io): string | undefined {
-  const name = command.name ?? defaultName(command.target);
-  if (name === 'all' || name === undefined) {
-    const why = name === 'all' ? '"all" is reserved for stop all and delete all' : `cannot make a name from ${JSON.stringify(command.target)}`;
-    io.err(`keepalive: --name: ${why}; give another with --name (see keepalive --help)\n`);
-    return undefined;
-  }
-  return name;
 }
 
 /** The exit status of a plan that could not be made: a bad config file (1) or bad options (2). */
@@ -113,11 +116,12 @@ async function startDetached(command: StartCommand, argv: readonly string[], io:
   if (name === undefined) return EXIT.usage;
   const plan = prepare(command, io);
   if (typeof plan === 'number') return plan;
-  return launchDetached({ name, plan, argv, cwd: process.cwd() }, io);
+  return (await detach()).startDetached({ name, plan, argv, cwd: process.cwd() }, io);
 }
 
 /** `unit`: a systemd service running this start in the foreground, with absolute paths. */
-function unit(command: StartCommand, io: Io): number {
+async function unit(command: StartCommand, io: Io): Promise<number> {
+  const { systemdUnit } = await import('./daemon/unit.js');
   const plan = prepare(command, io);
   if (typeof plan === 'number') return plan;
   const options = resolveOptions(plan.script, plan.options);
@@ -133,14 +137,10 @@ function unit(command: StartCommand, io: Io): number {
   io.out(systemdUnit({
     description: `keepalive: ${command.name ?? defaultName(command.target) ?? command.target}`,
     execStart, workingDirectory: typeof flags.cwd === 'string' ? flags.cwd : cwd, user: command.user,
-    killTTL: options.killTTL, reopensLogs: !options.unmovableLogs,
+    killTTL: options.killTTL, reopensLogs: !options.unmovableLogs, notify: options.ready !== undefined,
+    maxMemory: options.maxMemory === undefined ? undefined : sizeInBytes(options.maxMemory),
   }));
   return 0;
-}
-
-function version(): string {
-  const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
-  return version;
 }
 
 async function start(command: StartCommand, argv: readonly string[], io: Io): Promise<number> {
@@ -153,12 +153,14 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
   let plan: StartPlan;
   let monitor: Monitor;
   try {
-    plan = planStart(command);
+    plan = await planAny(command);
     if (detached !== undefined) plan = { ...plan, options: detachedOptions(plan.options, home, detached) };
+    if (name !== undefined) plan = { ...plan, options: namedOptions(plan.options, home, name) };
     monitor = new Monitor(plan.script, plan.options);
   } catch (error) {
     return planFailure(error, io);
   }
+  if (detached !== undefined) io = watchdogLogIo(io, defaultLogs(home, detached).watchdog, monitor.options);
 
   // One line for a mistyped script, and it never replaces the record of a name.
   const missing = detached === undefined ? scriptMissing(monitor.options) : undefined;
@@ -176,18 +178,19 @@ async function start(command: StartCommand, argv: readonly string[], io: Io): Pr
   let release: (() => void) | undefined;
   if (name !== undefined) {
     try {
-      if (detached === undefined) release = await claimName(home, name, (text) => say(io, text));
+      if (detached === undefined) release = await (await import('./daemon/launch.js')).claimName(home, name, (text) => say(io, text));
       else ensureHome(home);
     } catch (error) {
-      if (!(error instanceof StartError) && !(error instanceof StateError)) throw error;
+      if (!(error instanceof (await import('./daemon/launch.js')).StartError) && !(error instanceof StateError)) throw error;
       io.err(`keepalive: ${error.message}\n`);
       return EXIT.startFailed;
     }
     const cwd = process.cwd();
     keepRecord(monitor, {
-      home, name, script: plan.script, args: [...(plan.options.args ?? [])], cwd: plan.options.cwd ? path.resolve(cwd, plan.options.cwd) : cwd,
+      home, name, script: plan.script, args: (plan.options.args ?? plan.options.options ?? []).map(String), cwd: plan.options.cwd ? path.resolve(cwd, plan.options.cwd) : cwd,
       logs: recordLogs(plan.options, cwd, detached === undefined ? undefined : defaultLogs(home, name).watchdog),
       killTTL: monitor.options.killTTL, argv, argvCwd: cwd, warn: (text) => say(io, text),
+      metricsFile: monitor.options.metricsFile === undefined ? undefined : path.resolve(cwd, monitor.options.metricsFile),
     });
     release?.();
   }
@@ -220,9 +223,8 @@ interface SignalHandling {
 }
 
 /**
- * SIGINT/SIGTERM stop gracefully, a second one forces; SIGHUP reopens the logs; SIGUSR2
- * restarts; SIGPWR reloads. Handlers for all of them also make keepalive work as PID 1, where signals without a
- * handler are ignored.
+ * SIGINT/SIGTERM stop gracefully, a second one forces; SIGHUP reopens the logs; SIGUSR2 restarts; SIGPWR
+ * reloads. Handlers for all of them also make keepalive work as PID 1, where signals without a handler are ignored.
  */
 function handleSignals(monitor: Monitor, say: (text: string) => void): SignalHandling {
   let stopping: Promise<void> | undefined;
@@ -286,7 +288,8 @@ export function run(argv: readonly string[] = process.argv.slice(2)): void {
       if (!watching) process.exit(EXIT.closedPipe);
     });
   }
-  main(argv).then((status) => exit(status), crash);
+  // Archives being compressed are finished first: no half-written `.gz.partial` is left behind.
+  main(argv).then((status) => compressionsFinished().then(() => exit(status)), crash);
 }
 
 /** Lets pending output drain, but never waits for a handle someone forgot to close. */

@@ -1,4 +1,6 @@
 export { Monitor, type MonitorEvents } from './monitor.js';
+export { checkProcess, kill, start, version } from './compat/forever-exports.js';
+export { parseCommand } from './compat/forever-properties.js';
 export { KeepaliveError, type KeepaliveErrorCode } from './vocabulary/errors.js';
 export {
   formatStatus,
@@ -14,8 +16,14 @@ export {
   resolveOptions,
   signalNumber,
   splitCommand,
+  type ArgValue,
+  type CommandParser,
   type EnvValue,
+  type HealthCheckSetting,
+  type HealthProbe,
+  type HealthTiming,
   type MonitorOptions,
+  type ReadySetting,
   type ResolvedOptions,
   type SpawnWithOptions,
 } from './options/options.js';

@@ -30,7 +30,7 @@ test('npm pack ships a package that installs, imports, requires and type-checks'
   copyFixtures(app, ['package-esm.mjs', 'package-cjs.cjs', 'package-stamp.mjs', 'package-stamp.cjs', 'package-types.mts', 'package-types.cts']);
   assert.equal(node(['package-esm.mjs'], app).trim(), 'function function');
   assert.equal(node(['package-cjs.cjs'], app).trim(), 'function function');
-  assert.match(node([path.join(app, 'node_modules', 'keepalive', 'bin', 'keepalive.js'), '--version'], app), /\d+\.\d+\.\d+/);
+  assert.match(node([path.join(app, 'node_modules', 'keepalive-monitor', 'bin', 'keepalive.js'), '--version'], app), /\d+\.\d+\.\d+/);
 
   // Timestamps need the WebAssembly file that the package ships: both builds find it.
   const line = /^\d{4}-\d\d-\d\dT[\d:.]+Z hi\n$/;
@@ -47,5 +47,5 @@ test('npm pack ships a package that installs, imports, requires and type-checks'
     writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: [file] }));
     execFileSync(process.execPath, [tsc, '-p', app], { cwd: app, encoding: 'utf8' });
   }
-  assert.ok(readFileSync(path.join(app, 'node_modules', 'keepalive', 'preload', 'blocking-stdio.cjs'), 'utf8').length > 0);
+  assert.ok(readFileSync(path.join(app, 'node_modules', 'keepalive-monitor', 'preload', 'blocking-stdio.cjs'), 'utf8').length > 0);
 });

@@ -5,8 +5,9 @@ import { test } from 'node:test';
 import { runBin } from './helpers/bin.js';
 import { appFolder, fixture, root } from './helpers/paths.js';
 import { waitForFile } from './helpers/polling.js';
+import { freePort } from './helpers/ports.js';
 import { README } from './helpers/readme.js';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** The first fenced block of `language` after the heading `heading`, as it stands in the README. */
 function example(heading: string, language: string): string {
@@ -43,6 +44,17 @@ test('README "In code": runs as written beside a server.js, creates logs/, and s
   assert.equal(readFileSync(path.join(dir, 'logs', 'err.log'), 'utf8'), '');
 });
 
+const hasPerl = spawnSync('perl', ['-e', '1']).status === 0;
+
+test('README "Coming from forever-monitor": the CommonJS example runs as written', { skip: !hasPerl && 'perl is not installed' }, () => {
+  const dir = project();
+  writeFileSync(path.join(dir, 'app.cjs'), `${example('### Coming from forever-monitor', 'js')}\n`);
+  const run = spawnSync(process.execPath, ['app.cjs'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(run.stderr, '');
+  assert.equal(run.stdout, 'child said: moo\ndone after 1 run, max 1, command perl\n');
+  assert.equal(run.status, 0);
+});
+
 test('README "Config file": starts as written, creating logs/', async () => {
   const dir = project();
   writeFileSync(path.join(dir, 'app.json'), example('### Config file', 'json'));
@@ -74,4 +86,21 @@ test('every test file and folder the README names exists', () => {
   const named = [...new Set([...README.matchAll(/`(test\/[^`*\s]+)`/g)].map((match) => match[1] as string))];
   assert.ok(named.length > 10, `the README names its tests (${named.length})`);
   assert.deepEqual(named.filter((file) => !existsSync(path.join(root, file))), []);
+});
+
+test('README "Readiness and health checks": runs as written beside a server.js, says when the server is ready, stops on SIGTERM', async () => {
+  const dir = project();
+  writeFileSync(path.join(dir, 'app.mjs'), `${example('### Readiness and health checks', 'js')}\n`);
+  const app = spawn(process.execPath, ['app.mjs'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: String(await freePort()) } });
+  let output = '';
+  const ready = new Promise<void>((resolve) => app.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (/^pid \d+ ready after \d+ ms$/m.test(output)) resolve();
+  }));
+  app.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => app.on('close', (code) => resolve(code)));
+  await Promise.race([ready, exited]);
+  app.kill('SIGTERM');
+  assert.equal(await exited, 0, output);
+  assert.match(output, /^ready on port \d+\npid \d+ ready after \d+ ms$/m);
 });

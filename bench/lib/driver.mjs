@@ -6,8 +6,11 @@
 //                 pid, reload or restart when told to, stop when told to; with `before`, first run
 //                 that spec to its end
 //   stop-latency  start the spec, wait for the ready file, answer how long stop() took to settle
+//   hang          start the spec, wait for the ready file, make the child hang (GET task.hangUrl),
+//                 answer how long until a new child is ready (its pid in the ready file), or 'timeout'
 import { existsSync, readFileSync } from 'node:fs';
-import { now, waitForFile } from './util.mjs';
+import http from 'node:http';
+import { now, waitForFile, waitUntil } from './util.mjs';
 
 const SYSTEMS = ['keepalive', 'forever-monitor', 'pm2', 'shell'];
 
@@ -66,6 +69,16 @@ async function main() {
       const outcome = await withTimeout(handle.stop(), task.stopTimeout ?? 5_000);
       const ms = now() - started;
       await send({ type: 'result', outcome, ms, childGone: !existsSync(`/proc/${readPid(task.readyFile)}`) });
+    } else if (task.kind === 'hang') {
+      const handle = await adapter.start(task.spec);
+      await waitForFile(task.readyFile, task.timeout ?? 30_000, `the child of ${system} to be ready`);
+      const hung = readPid(task.readyFile);
+      const started = now();
+      http.get(task.hangUrl).on('error', () => {});
+      const replaced = await waitUntil(() => ![0, hung].includes(readPid(task.readyFile)), task.limit, 'a new child').then(() => true, () => false);
+      const ms = now() - started;
+      await withTimeout(handle.stop(), task.stopTimeout ?? 10_000);
+      await send({ type: 'result', outcome: replaced ? 'restarted' : 'timeout', ms });
     } else {
       throw new Error(`unknown task ${task.kind}`);
     }

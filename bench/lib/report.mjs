@@ -42,6 +42,7 @@ export function renderReport({ machine, date, config, command, results, seconds 
     if (result.intro) lines.push(result.intro, '');
     lines.push(table(result.table));
     lines.push('');
+    for (const extra of result.extraTables ?? []) lines.push(table(extra), '');
     for (const note of result.notes ?? []) lines.push(`- ${note}`);
     if (result.notes?.length) lines.push('');
   });

@@ -1,12 +1,15 @@
 import minimist from 'minimist';
-import { parseSignal, type MonitorOptions } from '../index.js';
-import { isValidName, SCRIPT_SUFFIX } from '../daemon/state.js';
+import type { MonitorOptions } from '../index.js';
+import { probeText } from '../options/probes.js';
+import { SCRIPT_SUFFIX } from '../daemon/state.js';
+import { convert } from './flag-values.js';
+import { checkName, parseList, parseLogs, parseName } from './name-args.js';
+import { UsageError } from './usage-error.js';
 import { FLAGS, type Flag } from './flags.js';
+import { isPm2File } from './pm2-file.js';
 
-/** A command line that cannot be run as given: reported in one line, exit status 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
+export { flagLabel } from './flag-values.js';
 
 export type Command =
   | { readonly kind: 'help'; readonly topic: 'general' | 'start' }
@@ -25,9 +28,24 @@ export type Command =
       readonly name: string | undefined;
       /** `--user`: only for `unit`. */
       readonly user: string | undefined;
+      /** The target is a pm2 file (`ecosystem.config.js`, or a JSON file with `apps`). */
+      readonly pm2File: boolean;
+      /** `--only a,b`: the apps of a pm2 file to start. */
+      readonly only: readonly string[] | undefined;
+      /** `--env <stage>`: the pm2 file's `env_<stage>` goes over its `env`. */
+      readonly stage: string | undefined;
+    }
+  | {
+      /** `stop`, `restart` or `delete` of a pm2 file's apps (`--only` picks some). */
+      readonly kind: 'file';
+      readonly action: 'stop' | 'restart' | 'delete';
+      readonly start: StartCommand;
     }
   | { readonly kind: 'unit'; readonly start: StartCommand }
   | { readonly kind: 'list'; readonly json: boolean }
+  /** `save`, `resurrect`, `startup [--user]`. */
+  | { readonly kind: 'boot'; readonly action: 'save' | 'resurrect' | 'startup'; readonly userUnit: boolean }
+  | { readonly kind: 'metrics' }
   | { readonly kind: 'stop'; readonly name: string }
   | { readonly kind: 'restart'; readonly name: string }
   | { readonly kind: 'reload'; readonly name: string }
@@ -35,57 +53,6 @@ export type Command =
   | { readonly kind: 'logs'; readonly name: string; readonly lines: number; readonly follow: boolean };
 
 export type StartCommand = Extract<Command, { kind: 'start' }>;
-
-const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** How the flag is shown in a message: `-m/--max`. */
-export function flagLabel(flag: Pick<Flag, 'name' | 'short'>): string {
-  return flag.short ? `-${flag.short}/--${flag.name}` : `--${flag.name}`;
-}
-
-function bad(flag: Flag, value: string, expected: string): UsageError {
-  const shown = value === '' ? 'nothing' : JSON.stringify(value);
-  return new UsageError(`${flagLabel(flag)}: expected ${expected}, got ${shown}`);
-}
-
-/** Turns one text value into what the option takes; throws a UsageError naming flag and value. */
-function convert(flag: Flag, value: string): unknown {
-  switch (flag.kind) {
-    case 'count':
-      if (!/^[1-9]\d*$/.test(value) || !Number.isSafeInteger(Number(value))) throw bad(flag, value, 'a whole number >= 1');
-      return Number(value);
-    case 'ms': {
-      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
-      const ms = match ? Number(match[1]) * (UNITS[match[2] ?? ''] ?? NaN) : NaN;
-      if (!Number.isFinite(ms)) throw bad(flag, value, 'a time >= 0 in ms, or with a unit: 500ms, 2s, 5m, 1h');
-      return ms;
-    }
-    case 'text':
-      if (value === '') throw bad(flag, value, 'a value');
-      return value;
-    case 'signal':
-      try {
-        return parseSignal(flag.name, /^\d+$/.test(value) ? Number(value) : value);
-      } catch {
-        throw bad(flag, value, 'a signal name such as SIGTERM or SIGINT, or a signal number');
-      }
-    case 'codes':
-      return value.split(',').map((code) => {
-        if (!/^\d{1,3}$/.test(code) || Number(code) > 255) throw bad(flag, value, 'exit codes from 0 to 255, separated by commas');
-        return Number(code);
-      });
-    case 'env': {
-      const at = value.indexOf('=');
-      if (at <= 0) throw bad(flag, value, 'KEY=VALUE');
-      return [value.slice(0, at), value.slice(at + 1)];
-    }
-    case 'name':
-      if (!/^[^=\s]+$/.test(value)) throw bad(flag, value, 'a variable name');
-      return value;
-    case 'bool':
-      return value;
-  }
-}
 
 /** The values minimist collected for a flag, as a list of strings; empty when it was not given. */
 function given(parsed: minimist.ParsedArgs, flag: Flag): string[] {
@@ -128,8 +95,12 @@ function minimistSafely(argv: readonly string[], unknown: (word: string) => bool
   }
 }
 
-/** Parses everything after `start`: options, then the script and its arguments. */
-function parseStart(argv: readonly string[]): Command {
+/**
+ * Parses everything after `start`: options, then the script and its arguments. A pm2 file takes
+ * no script arguments, so options may follow its name (`start ecosystem.config.js --env production`):
+ * they are parsed again with the file at the end (`pm2Target`).
+ */
+function parseStart(argv: readonly string[], pm2Target?: string): StartCommand | Extract<Command, { kind: 'help' | 'version' }> {
   // The first "--" ends the options; minimist would take it out even after the script.
   const end = argv.indexOf('--');
   const optionPart = end === -1 ? argv : argv.slice(0, end);
@@ -141,23 +112,29 @@ function parseStart(argv: readonly string[]): Command {
   const positional = parsed._.map(String);
   const rest = end === -1 ? [] : argv.slice(end + (positional.length > 0 ? 0 : 1));
   const [target, ...scriptArgs] = [...positional, ...rest];
+  if (pm2Target !== undefined && (target !== pm2Target || scriptArgs.length > 0)) {
+    throw new UsageError(`a pm2 file takes no script arguments, got ${JSON.stringify(target)} after ${pm2Target}`);
+  }
+  const pm2File = target !== undefined && target !== '' && isPm2File(target);
+  if (pm2File && pm2Target === undefined && scriptArgs.length > 0) {
+    if (positional.length === 0 || scriptArgs.includes('--')) {
+      throw new UsageError(`a pm2 file takes no script arguments, got ${JSON.stringify(scriptArgs.join(' '))} after ${target}`);
+    }
+    return parseStart([...optionPart.slice(0, optionPart.length - positional.length), ...scriptArgs, '--', target], target);
+  }
 
   const options: Record<string, unknown> = {};
-  let quiet = false;
-  let daemon = false;
+  const cli = { quiet: false, daemon: false, help: false, version: false };
   let name: string | undefined;
   let user: string | undefined;
-  let help = false;
-  let version = false;
+  let only: string[] | undefined;
+  let stage: string | undefined;
   for (const flag of FLAGS) {
     if (flag.kind === 'bool') {
       const raw: unknown = parsed[flag.name];
       if (raw === null || raw === undefined) continue;
       const on = (Array.isArray(raw) ? raw.at(-1) : raw) === true;
-      if (flag.name === 'quiet') quiet = on;
-      else if (flag.name === 'help') help = on;
-      else if (flag.name === 'daemon') daemon = on;
-      else if (flag.name === 'version') version = on;
+      if (flag.name in cli) cli[flag.name as keyof typeof cli] = on;
       else if (flag.option) options[flag.option] = on;
       continue;
     }
@@ -166,75 +143,42 @@ function parseStart(argv: readonly string[]): Command {
     const converted = values.map((value) => convert(flag, value));
     if (flag.name === 'name') name = checkName('--name', converted.at(-1) as string);
     if (flag.name === 'user') user = converted.at(-1) as string;
+    if (flag.name === 'only') only = (converted as string[]).flatMap((list) => list.split(',')).map((each) => checkName('--only', each));
     if (!flag.option) continue;
-    if (flag.kind === 'env') options.env = Object.fromEntries(converted as [string, string][]);
-    else if (flag.kind === 'codes') options[flag.option] = (converted as number[][]).flat();
+    if (flag.kind === 'env') {
+      const variables = converted.filter((item): item is [string, string] => Array.isArray(item));
+      stage = (converted.filter((item) => typeof item === 'string') as string[]).at(-1);
+      if (variables.length > 0) options.env = Object.fromEntries(variables);
+    } else if (flag.kind === 'codes') options[flag.option] = (converted as number[][]).flat();
     else options[flag.option] = flag.repeatable ? converted : converted.at(-1);
   }
-  if (help) return { kind: 'help', topic: 'start' };
-  if (version) return { kind: 'version' };
+  if (cli.help) return { kind: 'help', topic: 'start' };
+  if (cli.version) return { kind: 'version' };
   const [first] = unknown;
   if (first !== undefined) throw new UsageError(`unknown option ${first}${suggest(first)}`);
 
   if (target === undefined || target === '') throw new UsageError('start: missing the script to run');
+  if (!pm2File) {
+    if (only !== undefined) throw new UsageError('--only: only for pm2 files (ecosystem.config.js, or a JSON file with "apps")');
+    if (stage !== undefined) throw new UsageError(`--env: expected KEY=VALUE, got ${JSON.stringify(stage)} (a stage name is only for pm2 files)`);
+  } else if (name !== undefined) {
+    throw new UsageError('--name: a pm2 file names its apps; pick them with --only');
+  }
   return {
-    kind: 'start', target, scriptArgs: scriptArgs.length > 0 ? scriptArgs : undefined, options: options as MonitorOptions, quiet,
-    daemon, name, user,
+    kind: 'start', target, scriptArgs: scriptArgs.length > 0 ? scriptArgs : undefined, options: options as MonitorOptions,
+    quiet: cli.quiet, daemon: cli.daemon, name, user, pm2File, only, stage,
   };
 }
 
-function checkName(label: string, value: string): string {
-  if (SCRIPT_SUFFIX.test(value)) {
-    throw new UsageError(`${label}: ${JSON.stringify(value)} is a script, not a name (did you mean keepalive start ${value}?)`);
-  }
-  if (!isValidName(value)) {
-    throw new UsageError(`${label}: expected a name of letters, digits, ".", "_" and "-" (not starting with "." or "-"), got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-/** `stop <name|all>`, `delete <name|all>`, `restart <name>`: exactly one name. */
-function parseName(command: string, argv: readonly string[], all: boolean): string {
-  const [name, ...extra] = argv;
-  const what = all ? '<name|all>' : '<name>';
-  if (name === undefined || name === '') throw new UsageError(`${command}: missing the name: keepalive ${command} ${what}`);
-  if (name.startsWith('-')) throw new UsageError(`${command}: unknown option ${name}`);
-  if (extra.length > 0) throw new UsageError(`${command}: one name only, got also ${JSON.stringify(extra.join(' '))}`);
-  return checkName(command, name);
-}
-
-/** `logs <name> [-n N] [-f]`. */
-function parseLogs(argv: readonly string[]): Command {
-  let name: string | undefined;
-  let lines = 20;
-  let follow = false;
-  for (let at = 0; at < argv.length; at++) {
-    const word = argv[at] as string;
-    const inline = /^(-n|--lines)=(.*)$/.exec(word);
-    if (word === '-n' || word === '--lines' || inline) {
-      const value = inline ? inline[2] as string : argv[++at];
-      if (value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-        throw new UsageError(`logs: -n/--lines: expected a whole number >= 0, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
-      }
-      lines = Number(value);
-    } else if (word === '-f' || word === '--follow') {
-      follow = true;
-    } else if (word.startsWith('-')) {
-      throw new UsageError(`logs: unknown option ${word}`);
-    } else if (name === undefined) {
-      name = checkName('logs', word);
-    } else {
-      throw new UsageError(`logs: one name only, got also ${JSON.stringify(word)}`);
-    }
-  }
-  if (name === undefined) throw new UsageError('logs: missing the name: keepalive logs <name> [-n N] [-f]');
-  return { kind: 'logs', name, lines, follow };
-}
-
-function parseList(argv: readonly string[]): Command {
-  const [first] = argv.filter((word) => word !== '--json');
-  if (first !== undefined) throw new UsageError(`list: unexpected ${JSON.stringify(first)}; only --json`);
-  return { kind: 'list', json: argv.includes('--json') };
+/** `stop <name|all>`, `restart <name>`, `delete <name|all>`, or any of them with a pm2 file (and `--only`). */
+function parseAppCommand(action: 'stop' | 'restart' | 'delete', argv: readonly string[]): Command {
+  const file = argv.find((word) => !word.startsWith('-') && isPm2File(word));
+  if (file === undefined) return { kind: action, name: parseName(action, argv, action !== 'restart') } as Command;
+  const start = parseStart(argv);
+  if (start.kind !== 'start') return start;
+  const extra = Object.keys(start.options).length > 0 || start.stage !== undefined || start.daemon || start.quiet;
+  if (action !== 'restart' && extra) throw new UsageError(`${action} <pm2 file>: only --only applies`);
+  return { kind: 'file', action, start };
 }
 
 /** Parses a whole command line (without node and the script). Throws UsageError. */
@@ -255,16 +199,24 @@ export function parseArgs(argv: readonly string[]): Command {
     case 'list':
     case 'ls':
       return parseList(rest);
+    case 'metrics':
+      if (rest.length > 0) throw new UsageError(`metrics: unexpected ${JSON.stringify(rest[0])}; it takes nothing`);
+      return { kind: 'metrics' };
     case 'stop':
-      return { kind: 'stop', name: parseName('stop', rest, true) };
     case 'restart':
-      return { kind: 'restart', name: parseName('restart', rest, false) };
+    case 'delete':
+      return parseAppCommand(command, rest);
     case 'reload':
       return { kind: 'reload', name: parseName('reload', rest, false) };
-    case 'delete':
-      return { kind: 'delete', name: parseName('delete', rest, true) };
     case 'logs':
       return parseLogs(rest);
+    case 'save':
+    case 'resurrect':
+    case 'startup': {
+      const [first] = rest.filter((word) => command !== 'startup' || word !== '--user');
+      if (first !== undefined) throw new UsageError(`${command}: unexpected ${JSON.stringify(first)}${command === 'startup' ? '; only --user' : ''}`);
+      return { kind: 'boot', action: command, userUnit: rest.includes('--user') };
+    }
     case 'help':
       if (rest.length === 0) return { kind: 'help', topic: 'general' };
       if (rest.length === 1 && rest[0] === 'start') return { kind: 'help', topic: 'start' };
@@ -291,6 +243,7 @@ export function toFlags(options: MonitorOptions): string[] {
     if (flag.kind === 'bool') words.push(value ? `--${flag.name}` : `--no-${flag.name}`);
     else if (flag.kind === 'env') for (const [key, item] of Object.entries(value as Record<string, string>)) words.push(`--env=${key}=${item}`);
     else if (flag.kind === 'codes') words.push(`--${flag.name}=${(value as number[]).join(',')}`);
+    else if (flag.kind === 'ready' || flag.kind === 'health') words.push(`--${flag.name}=${probeText(value as never)}`);
     else for (const item of Array.isArray(value) ? value : [value]) words.push(`--${flag.name}=${String(item)}`);
   }
   return words;

@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KeepaliveError, resolveOptions, type MonitorOptions } from '../index.js';
 import { isNodeCommand, OPTION_NAMES, OPTIONS, resolvePaths, showValue, splitCommand, type OptionSpec } from '../options/options.js';
-import type { Command } from './args.js';
+import type { StartCommand } from './args.js';
+import { ConfigError } from './config-error.js';
 
-/** A config file that cannot be used: reported in one line, exit status 1. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 /** What `keepalive start` runs: the Monitor's arguments, and whether to print status lines. */
 export interface StartPlan {
@@ -27,7 +25,7 @@ export const CLI_DEFAULTS: Readonly<MonitorOptions> = Object.freeze(Object.fromE
   }),
 ));
 
-interface ConfigFile {
+export interface ConfigFile {
   readonly script: string | readonly string[];
   readonly options: MonitorOptions;
 }
@@ -78,13 +76,17 @@ function scriptFromCommandLine(target: string, options: MonitorOptions, cwd: str
 }
 
 /**
- * Combines the config file (if the target is one), the flags and the CLI's defaults. Throws
- * ConfigError for a bad file; the combined options are checked by the Monitor itself.
+ * Combines the config file (if the target is one, or `config`: a pm2 file's app, read by the
+ * caller), the flags and the CLI's defaults. Throws ConfigError for a bad file; the combined
+ * options are checked by the Monitor itself.
  */
-export function planStart(command: Extract<Command, { kind: 'start' }>, cwd = process.cwd()): StartPlan {
+export function planStart(command: StartCommand, cwd = process.cwd(), preloaded?: ConfigFile): StartPlan {
   const flags = command.options;
+  if (command.pm2File && preloaded === undefined) {
+    throw new ConfigError(`${command.target} is a pm2 file: start its apps with keepalive start ${command.target} (in the background), and see keepalive startup for boot`);
+  }
   const isConfig = command.target.toLowerCase().endsWith('.json');
-  const config = isConfig ? loadConfig(path.resolve(cwd, command.target)) : undefined;
+  const config = preloaded ?? (isConfig ? loadConfig(path.resolve(cwd, command.target)) : undefined);
   const file = config?.options ?? {};
 
   const options: MonitorOptions = { ...CLI_DEFAULTS, ...file, ...flags };

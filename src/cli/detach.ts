@@ -7,7 +7,8 @@ import type { Output } from '../daemon/commands.js';
 import { launch, StartError } from '../daemon/launch.js';
 import { defaultLogs, ensureHome, homeFolder, isValidName, readRecord, recordFile, StateError, type AppRecord } from '../daemon/state.js';
 import { parseArgs, UsageError, type StartCommand } from './args.js';
-import { ConfigError, planStart, type StartPlan } from './config.js';
+import { ConfigError, type StartPlan } from './config.js';
+import { planAny } from './pm2-plan.js';
 
 /**
  * Detached starts of named apps: `start -d <script>`, and `start <name>` (or `restart <name>` of
@@ -40,7 +41,7 @@ function hasRecord(home: string, name: string): boolean {
 }
 
 /**
- * Starts a detached watchdog and reports it. 0 once its child runs. 1 if the script is missing
+ * Starts a detached watchdog and reports it. 0 once its child runs (is ready, with `ready`). 1 if the script is missing
  * (then nothing is recorded or started), if the name runs already, if the watchdog gave up, or if
  * the first run ended early: then the watchdog stays, and retries by its rules.
  */
@@ -60,12 +61,16 @@ export async function startDetached(start: DetachedStart, io: Output): Promise<n
     ensureHome(home);
     const launched = await launch({
       home, name, bin: packageFile('bin', 'keepalive.js'), argv: start.argv, cwd,
-      watchdogLog: defaultLogs(home, name).watchdog, settle: Math.min(options.minUptime, 3000),
+      watchdogLog: defaultLogs(home, name).watchdog,
+      ...(options.ready === undefined
+        ? { settle: Math.min(options.minUptime, 3000) }
+        : { settle: 0, wait: Math.max(30_000, options.readyTimeout + options.killTTL + 5000) }),
       say: (text) => io.err(`keepalive: ${text}\n`),
     });
     const { record } = launched;
     if (launched.outcome === 'running') {
-      io.out(`started ${name}: watchdog pid ${record.watchdogPid}, child pid ${record.childPid}\n`);
+      const ready = options.ready === undefined ? '' : ', ready';
+      io.out(`started ${name}: watchdog pid ${record.watchdogPid}, child pid ${record.childPid}${ready}\n`);
       return 0;
     }
     const reason = record.reason ?? 'its first run ended';
@@ -90,7 +95,7 @@ export function isRecordedName(command: StartCommand, cwd = process.cwd(), home 
   return bare && isValidName(command.target) && !existsSync(path.resolve(cwd, command.target)) && hasRecord(home, command.target);
 }
 
-function isCommandLine(argv: unknown): argv is readonly string[] {
+export function isCommandLine(argv: unknown): argv is readonly string[] {
   return Array.isArray(argv) && argv[0] === 'start' && argv.every((word) => typeof word === 'string');
 }
 
@@ -123,16 +128,24 @@ export async function startRecorded(name: string, io: Output): Promise<number> {
     io.err(`keepalive: the record of ${name} is from an older keepalive and lacks its command line; start it with its script: ${scriptHint(record)}\n`);
     return 1;
   }
+  return startCommandLine(name, argv, argvCwd, io, 'its record');
+}
+
+/**
+ * Starts `name` in the background with a command line recorded earlier (by its record, or by
+ * `save`), planned again in the folder it was given in.
+ */
+export async function startCommandLine(name: string, argv: readonly string[], argvCwd: string, io: Output, from: string): Promise<number> {
   let plan: StartPlan;
   try {
     const command = parseArgs(argv);
     if (command.kind !== 'start') throw new UsageError(`not a start: ${argv.join(' ')}`);
-    plan = planStart(command, argvCwd);
+    plan = await planAny(command, argvCwd);
     resolveOptions(plan.script, plan.options);
   } catch (error) {
     const known = error instanceof UsageError || error instanceof ConfigError || error instanceof KeepaliveError;
     if (!known) throw error;
-    io.err(`keepalive: cannot start ${name} from its record: ${error.message}\n`);
+    io.err(`keepalive: cannot start ${name} from ${from}: ${error.message}\n`);
     return 1;
   }
   if (!isFolder(argvCwd)) {

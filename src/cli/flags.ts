@@ -16,13 +16,17 @@ const CLI_FLAGS: readonly Flag[] = [
   { name: 'quiet', short: 'q', kind: 'bool', group: 'output', help: "do not print keepalive's status lines on stderr" },
   {
     name: 'daemon', short: 'd', kind: 'bool', group: 'named',
-    help: 'run detached; returns once the script runs (exit 0) or failed (1; a script that crashed at once is retried in the background)',
+    help: 'run detached; returns once the script runs, or is ready with `--ready` (exit 0), or failed (1, saying why; it is retried in the background)',
   },
   {
     name: 'name', kind: 'text', value: 'name', group: 'named', default: "the script's base name",
     help: "the app's name for `list`, `stop`, `restart`, `logs`; without `-d`, a named foreground run",
   },
   { name: 'user', kind: 'text', value: 'user', group: 'named', help: '(`unit` only) the `User=` of the systemd service' },
+  {
+    name: 'only', kind: 'text', value: 'names', repeatable: true, group: 'named',
+    help: '(pm2 files) start, stop, restart or delete only these apps: `api,worker`',
+  },
   { name: 'help', short: 'h', kind: 'bool', help: 'the help of start' },
   { name: 'version', kind: 'bool', help: "keepalive's version" },
 ];
@@ -58,7 +62,10 @@ export const GROUP_TITLES: Readonly<Record<FlagGroup, string>> = {
   process: 'Process',
   named: 'Named apps',
   stopping: 'Stopping',
+  health: 'Readiness and health',
   watching: 'Watching',
+  resources: 'Memory and metrics',
+  hooks: 'Hooks (a command run beside keepalive, never delaying a restart)',
 };
 
 /** One line of the help (and one row of the README's flags table): one form of a flag. */
@@ -76,6 +83,7 @@ export interface FlagLine {
 
 const VALUE_OF_KIND: Record<FlagKind, string | undefined> = {
   count: 'n', ms: 'time', text: 'value', signal: 'signal', codes: 'codes', env: 'KEY=VALUE', name: 'NAME', bool: undefined,
+  ready: 'how', health: 'probe',
 };
 
 /** The lines of one flag: a switch on by default is listed as `--no-<name>`; a value flag with its value. */

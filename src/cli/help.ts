@@ -42,8 +42,10 @@ const USAGE = 'keepalive start [options] <script | config.json> [script args...]
 export const GENERAL_HELP = `Usage: ${USAGE}
        keepalive start -d [--name <name>] [options] <script> [script args...]
        keepalive start <name> | restart <name> | reload <name> | stop <name|all> | delete <name|all>
-       keepalive list [--json] | logs <name> [-n N] [-f]
+       keepalive list [--json] | logs <name> [-n N] [-f] | metrics
        keepalive unit [--user <user>] [options] <script> [script args...]
+       keepalive start|stop|restart|delete <pm2 file> [--only <names>] [--env <stage>]
+       keepalive save | resurrect | startup [--user]
        keepalive help start | --help | --version
 
 Keeps one process running in the foreground: restarts it by forever's rules, stops it like
@@ -53,7 +55,8 @@ Commands:
   start      run a script (or the script of a JSON config file) until stopped or given up;
              "start <name>" starts a named app that is not running again, in the background,
              with the command line it was started with
-  list, ls   named apps: status, pids, uptime, restarts (--json for an array)
+  list, ls   named apps: status, pids, uptime, CPU and memory, restarts (--json for an array)
+  metrics    every named app's Prometheus metrics, in one text
   stop       stop a named app (or all), waiting until its watchdog and child are gone
   restart    restart a named app's script (or start it again if it is not running)
   reload     start a new child beside the running one, then stop the old one once the new
@@ -61,10 +64,14 @@ Commands:
   delete     forget a named app that is not running (or all such apps); its logs are kept
   logs       the last lines of a named app's logs (-n N, default 20; -f to follow)
   unit       print a systemd service that runs this start in the foreground
+  save       remember the running named apps, for resurrect
+  resurrect  start the saved apps that are not running
+  startup    print the systemd unit (or crontab line) that runs resurrect at boot
   help       this text; "help start" lists every option of start
 
 Each named app has its own watchdog (no central daemon); their records are in
-$KEEPALIVE_HOME (default ~/.keepalive).
+$KEEPALIVE_HOME (default ~/.keepalive). A pm2 file (ecosystem.config.js, or a JSON
+file with "apps") starts every app in it that way.
 
 Run "keepalive help start" for the options, signals and exit statuses.
 `;
@@ -79,7 +86,9 @@ ${flagsHelp()}
 
 Config file: "keepalive start app.json" reads a JSON object with "script",
 "args" and any library option (max, outFile, env, ...). Relative paths in it are
-relative to its folder. Options on the command line override it.
+relative to its folder. Options on the command line override it. A pm2 file
+(ecosystem.config.js, or JSON with "apps") starts each app in the background;
+--env <stage> picks its env_<stage>, --only <names> some apps.
 
 Signals: SIGINT or SIGTERM stops the script and exits 0 (a second one: SIGKILL
 at once); SIGHUP reopens the log files (after logrotate renamed them); SIGUSR2

@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { resolvePaths, type MonitorOptions } from '../options/options.js';
 import { deleteApp, reloadApp, restartApp, stopApp } from './control.js';
+import { readFileSync } from 'node:fs';
+import { mergeMetricsTexts } from '../output/metrics-text.js';
 import { formatTable, listApps } from './list.js';
+import { withUsage } from './usage.js';
 import { logFiles, showLogs } from './logs.js';
-import { check, defaultLogs, homeFolder, isValidName, readRecord, recordNames, SCRIPT_SUFFIX, StateError, type AppRecord, type Checked } from './state.js';
+import { check, defaultLogs, homeFolder, metricsFolder, isValidName, readRecord, recordNames, SCRIPT_SUFFIX, StateError, type AppRecord, type Checked } from './state.js';
 
 /** Where a command writes. */
 export interface Output {
@@ -13,33 +16,6 @@ export interface Output {
 
 /** A name given by the user that has no record: exit status 1. */
 const UNKNOWN = 1;
-
-/** `--name` when it is not given: the script's base name without its extension (`api` for `src/api.js`). */
-export function defaultName(target: string): string | undefined {
-  const name = path.basename(target).replace(SCRIPT_SUFFIX, '');
-  return isValidName(name) && name !== 'all' ? name : undefined;
-}
-
-/**
- * The options of a detached watchdog, which has no console: without `-l`, a stream without a
- * file of its own goes to `$KEEPALIVE_HOME/logs/<name>.out.log` or `.err.log`.
- */
-export function detachedOptions(options: MonitorOptions, home: string, name: string): MonitorOptions {
-  if (options.logFile !== undefined) return { ...options, silent: true };
-  const logs = defaultLogs(home, name);
-  return { ...options, outFile: options.outFile ?? logs.out, errFile: options.errFile ?? logs.err, silent: true };
-}
-
-/** The log files a record lists, as absolute paths (relative ones are relative to the watchdog's folder). */
-export function recordLogs(options: MonitorOptions, cwd: string, watchdog: string | undefined): AppRecord['logs'] {
-  const { outFile: out, errFile: err, logFile: log } = resolvePaths(options, cwd);
-  return {
-    ...(out === undefined ? {} : { out }),
-    ...(err === undefined ? {} : { err }),
-    ...(log === undefined ? {} : { log }),
-    ...(watchdog === undefined ? {} : { watchdog }),
-  };
-}
 
 /** A record by name, checked, or an error line naming it. */
 function find(home: string, name: string, io: Output): Checked | undefined {
@@ -64,10 +40,39 @@ async function guarded(io: Output, body: (home: string) => Promise<number>): Pro
 
 export function runList(json: boolean, io: Output): Promise<number> {
   return guarded(io, async (home) => {
-    const entries = listApps(home);
+    const entries = await withUsage(listApps(home));
     io.out(json ? `${JSON.stringify(entries, null, 2)}\n` : formatTable(entries));
     return 0;
   });
+}
+
+/** `metrics`: the metrics files of every named app, in one text; an app whose watchdog is gone is down. */
+export function runMetrics(io: Output): Promise<number> {
+  return guarded(io, async (home) => {
+    const texts: string[] = [];
+    for (const name of recordNames(home)) {
+      const record = readRecord(home, name);
+      if (!record) continue;
+      let text: string;
+      try {
+        text = readFileSync(record.metricsFile ?? path.join(metricsFolder(home), `${name}.prom`), 'utf8');
+      } catch {
+        continue; // An app from an older keepalive, or one that never ran: no metrics.
+      }
+      texts.push(check(record).watchdogAlive ? text : asDown(text));
+    }
+    io.out(mergeMetricsTexts(texts));
+    return 0;
+  });
+}
+
+/** The metrics of an app whose watchdog died: not up, and no current child to measure. */
+function asDown(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^keepalive_(child_memory_bytes|start_time_seconds)\{/.test(line))
+    .map((line) => (line.startsWith('keepalive_up{') ? line.replace(/ 1$/, ' 0') : line))
+    .join('\n');
 }
 
 export function runStop(name: string, io: Output): Promise<number> {

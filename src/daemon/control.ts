@@ -1,10 +1,11 @@
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, rmSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { environValue, groupMembers, isSameProcess } from '../processes/process-table.js';
 import { RUN_TAG, send, stopProcesses } from '../processes/stop-processes.js';
 import { logFiles } from './logs.js';
 import {
-  check, defaultLogs, readRecord, recordFile, StateError, tryLock, writeRecord, type AppRecord, type Checked,
+  check, defaultLogs, metricsFolder, readRecord, recordFile, StateError, tryLock, writeRecord, type AppRecord, type Checked,
 } from './state.js';
 
 /** How often the commands look at /proc and the records while they wait. */
@@ -171,6 +172,10 @@ export async function deleteApp(home: string, name: string): Promise<DeleteOutco
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'unknown' };
       throw new StateError(`cannot delete the record of ${name}: ${(error as Error).message}`);
+    }
+    // Its metrics go with it, so that node_exporter stops reporting an app that no longer exists.
+    for (const file of new Set([path.join(metricsFolder(home), `${name}.prom`), record?.metricsFile])) {
+      if (file !== undefined) rmSync(file, { force: true });
     }
     return { kind: 'deleted', logs: files.filter((file) => existsSync(file)) };
   } finally {

@@ -3,8 +3,9 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { lockName, stopOrphan, waitUntil } from './control.js';
 import { check, ensureHome, readRecord, StateError, type AppRecord } from './state.js';
 
-/** The environment variable that tells a spawned `keepalive start` it is the named watchdog. */
-export const DAEMON_ENV = 'KEEPALIVE_DAEMON';
+import { DAEMON_ENV } from './named-options.js';
+
+export { DAEMON_ENV };
 
 /** How long a start waits for its watchdog to start the child. */
 const START_WAIT = 30_000;
@@ -61,8 +62,13 @@ export interface LaunchRequest {
   readonly cwd: string;
   /** The watchdog's own stdout and stderr (its status lines). */
   readonly watchdogLog: string;
-  /** A first run that lives this long has started; one that ends sooner failed at once. */
+  /**
+   * A first run that lives this long has started; one that ends sooner failed at once. With
+   * `ready`, 0: the record says `running` only once the child is ready.
+   */
   readonly settle: number;
+  /** How long to wait for that, in ms (longer than readyTimeout and killTTL). */
+  readonly wait?: number;
   readonly say: (text: string) => void;
 }
 
@@ -130,7 +136,8 @@ export async function launch(request: LaunchRequest): Promise<Launched> {
       }
       return false;
     };
-    if (!(await waitUntil(settled, START_WAIT))) failure = `the child did not start within ${START_WAIT / 1000} s`;
+    const wait = request.wait ?? START_WAIT;
+    if (!(await waitUntil(settled, wait))) failure = `the child did not start within ${wait / 1000} s`;
     if (retrying) return { outcome: 'retrying', record: retrying };
     if (failure === undefined && record) return { outcome: 'running', record };
 

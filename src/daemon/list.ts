@@ -1,16 +1,24 @@
-import type { AppStatus } from '../vocabulary/app-status.js';
+import type { AppStatus, Health } from '../vocabulary/app-status.js';
+import { formatBytes } from '../vocabulary/events.js';
 import { check, readRecord, recordNames, StateError, type Checked } from './state.js';
 
 /** One line of `list --json`. Pids are those of living processes only; uptime is in ms. */
 export interface ListEntry {
   readonly name: string;
   readonly status: AppStatus | 'unreadable';
+  /** With `ready` or `healthCheck`, while the child runs: `starting`, `healthy`, `unhealthy 2/3`. */
+  readonly health: Health | null;
   readonly watchdogPid: number | null;
   readonly childPid: number | null;
   /** While a reload runs, the new child beside `childPid`: the one time an app has two. */
   readonly reloadingPid: number | null;
   readonly uptime: number | null;
   readonly restarts: number;
+  /** `restarts` by reason: `crash`, `memory-limit`, `unhealthy`, `requested`, `watch`, ... */
+  readonly restartsByReason: Readonly<Record<string, number>>;
+  /** The child's whole tree: CPU in percent of one core over a short window, resident memory in bytes (see usage.ts). */
+  readonly cpuPercent?: number | null;
+  readonly memoryBytes?: number | null;
   readonly script: string | readonly string[];
   readonly args: readonly string[];
   readonly cwd: string;
@@ -29,7 +37,7 @@ export function listApps(home: string, now = Date.now()): ListEntry[] {
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
       return [{
-        name, status: 'unreadable', watchdogPid: null, childPid: null, reloadingPid: null, uptime: null, restarts: 0, script: '', args: [],
+        name, status: 'unreadable', health: null, watchdogPid: null, childPid: null, reloadingPid: null, uptime: null, restarts: 0, restartsByReason: {}, script: '', args: [],
         cwd: '', logs: {}, reason: error.message,
       }];
     }
@@ -37,11 +45,13 @@ export function listApps(home: string, now = Date.now()): ListEntry[] {
     return [{
       name,
       status: checked.status,
+      health: childAlive && watchdogAlive ? record.health ?? null : null,
       watchdogPid: watchdogAlive ? record.watchdogPid : null,
       childPid: childAlive ? record.childPid : null,
       reloadingPid: watchdogAlive ? (record.reloadingPid ?? null) : null,
       uptime: childAlive && record.childStartedAt !== null ? Math.max(0, now - record.childStartedAt) : null,
       restarts: record.restarts,
+      restartsByReason: { crash: 0, 'memory-limit': 0, unhealthy: 0, requested: 0, watch: 0, ...record.restartsByReason },
       script: record.script,
       args: record.args,
       cwd: record.cwd,
@@ -70,13 +80,16 @@ function scriptText(entry: ListEntry): string {
 export function formatTable(entries: readonly ListEntry[]): string {
   if (entries.length === 0) return 'no apps (start one with keepalive start -d --name <name> <script>)\n';
   const rows = [
-    ['NAME', 'STATUS', 'WATCHDOG', 'CHILD', 'UPTIME', 'RESTARTS', 'SCRIPT'],
+    ['NAME', 'STATUS', 'HEALTH', 'WATCHDOG', 'CHILD', 'UPTIME', 'CPU', 'MEM', 'RESTARTS', 'SCRIPT'],
     ...entries.map((entry) => [
       entry.name,
       entry.status,
+      entry.health ?? '-',
       entry.watchdogPid === null ? '-' : String(entry.watchdogPid),
       (entry.childPid === null ? '-' : String(entry.childPid)) + (entry.reloadingPid === null ? '' : ` (reloading: ${entry.reloadingPid})`),
       entry.uptime === null ? '-' : formatUptime(entry.uptime),
+      entry.cpuPercent == null ? '-' : `${entry.cpuPercent.toFixed(1)}%`,
+      entry.memoryBytes == null ? '-' : formatBytes(entry.memoryBytes),
       String(entry.restarts),
       scriptText(entry),
     ]),

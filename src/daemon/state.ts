@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { createExclusive, tempName, writeAtomically } from '../files/atomic-write.js';
 import { isSameProcess, startTimeOf } from '../processes/process-table.js';
-import { shownStatus, type AppStatus, type RecordedStatus } from '../vocabulary/app-status.js';
+import { shownStatus, type AppStatus, type Health, type RecordedStatus } from '../vocabulary/app-status.js';
 
 /**
  * The state folder of named watchdogs: one JSON record per name, written by the watchdog itself
@@ -30,6 +30,8 @@ export interface AppRecord {
   readonly killTTL: number;
   readonly restarts: number;
   readonly status: RecordedStatus;
+  /** The child's health, with `ready` or `healthCheck`: `starting`, `healthy`, `unhealthy 2/3`. */
+  readonly health?: Health;
   /** The last exit or give-up, in words, for `start -d` to report. */
   readonly reason?: string;
   /** While the watchdog waits to start the child again: how long it waits, in ms. */
@@ -40,6 +42,10 @@ export interface AppRecord {
    */
   readonly argv?: readonly string[];
   readonly argvCwd?: string;
+  /** `restarts` split by reason (`crash`, `memory-limit`, `unhealthy`, `requested`, `watch`, ...). Missing in older records. */
+  readonly restartsByReason?: Readonly<Record<string, number>>;
+  /** The Prometheus metrics file the watchdog keeps. Missing in older records. */
+  readonly metricsFile?: string;
   readonly updatedAt: number;
 }
 
@@ -92,6 +98,11 @@ export function ensureHome(home: string): void {
 
 export function recordFile(home: string, name: string): string {
   return path.join(home, `${name}.json`);
+}
+
+/** The folder of named apps' metrics files: point node_exporter's textfile collector at it. */
+export function metricsFolder(home: string): string {
+  return path.join(home, 'metrics');
 }
 
 /** Default log files of a named app. */

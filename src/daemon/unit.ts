@@ -9,6 +9,24 @@ export interface UnitSettings {
   readonly killTTL: number;
   /** False with `unmovableLogs`: a reload (SIGHUP) cannot move the script's files, so none is offered. */
   readonly reopensLogs: boolean;
+  /**
+   * With `ready`: Type=notify, so that systemd counts the service started once the script is
+   * ready (keepalive sends READY=1 through `systemd-notify`, another process: NotifyAccess=all).
+   */
+  readonly notify: boolean;
+  /** `maxMemory` in bytes, if set: the kernel's `MemoryMax=` is put above it (see memoryBackstop). */
+  readonly maxMemory?: number | undefined;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * The kernel's limit for the whole service, above `maxMemory`: a quarter more, for a leak that
+ * grows faster than the watchdog measures and stops it, plus 64 MiB for keepalive itself and
+ * its hooks, which share the cgroup. In MiB, as `MemoryMax=` takes it.
+ */
+export function memoryBackstop(maxMemory: number): number {
+  return Math.ceil((maxMemory * 1.25 + 64 * MiB) / MiB);
 }
 
 /**
@@ -39,7 +57,7 @@ export function systemdUnit(settings: UnitSettings): string {
     'After=network.target',
     '',
     '[Service]',
-    'Type=simple',
+    ...(settings.notify ? ['Type=notify', 'NotifyAccess=all'] : ['Type=simple']),
     `ExecStart=${settings.execStart.map(systemdWord).join(' ')}`,
     ...(settings.reopensLogs
       ? ['ExecReload=/bin/kill -HUP $MAINPID']
@@ -48,6 +66,10 @@ export function systemdUnit(settings: UnitSettings): string {
     ...(settings.user === undefined ? [] : [`User=${value(settings.user)}`]),
     'KillMode=mixed',
     `TimeoutStopSec=${timeout}`,
+    ...(settings.maxMemory === undefined ? [] : [
+      '# The kernel\'s backstop above --maxMemory, for a leak faster than the watchdog\'s measures:',
+      `MemoryMax=${memoryBackstop(settings.maxMemory)}M`,
+    ]),
     'Restart=on-failure',
     'RestartSec=1',
     '',

@@ -1,7 +1,9 @@
 import type { ResolvedOptions } from '../options/options.js';
-import type { SpawnAdditions } from '../run/spawn-additions.js';
 import type { KeepaliveError } from '../vocabulary/errors.js';
+import type { RunInfo, SpawnNeeds } from '../run/spawn-needs.js';
 import type { FailureReason, FeatureRestartReason, StatusEvent } from '../vocabulary/events.js';
+
+export type { FdRequest, RunInfo, SpawnNeeds } from '../run/spawn-needs.js';
 
 /**
  * The seam where run-time features attach. A feature is made at each `start()` of a monitor,
@@ -20,23 +22,27 @@ export interface FeatureHost {
    * a stop, restart or earlier failure is already under way. Say why in a status event first.
    */
   fail(reason: FailureReason): void;
+  /**
+   * The running child said it is ready (`ready`), `after` ms after it spawned: the monitor emits
+   * `ready` and settles `restart()`; the other features hear it in `runReady`.
+   */
+  ready(after: number): void;
   /** A line of the monitor's life (written to logFile, emitted as `status`). */
   status(event: StatusEvent): void;
+  /** Listens to the monitor's status events (a feature's own too); returns what stops it. */
+  onStatus(listener: (event: StatusEvent) => void): () => void;
   /** A problem of the feature's own: an `error` event, never a crash of the host. */
   report(error: KeepaliveError): void;
 }
 
-/** One child as a feature sees it. */
-export interface RunInfo {
-  readonly pid: number;
-}
-
 /** A feature attached to one `start()`. */
 export interface Feature {
+  /** What the next child needs at its spawn: an IPC channel, extra descriptors, variables, preloads, a command wrapper. */
+  spawnNeeds?(): SpawnNeeds;
   /** A child has spawned; returns what undoes the feature's work for it when its run ends. */
   attachRun?(run: RunInfo): (() => void) | undefined;
-  /** What each spawn gets from this feature: descriptors from fd 3, variables, preloads. */
-  spawnAdditions?(): SpawnAdditions;
+  /** The current child is ready (told by the feature that watches for it). */
+  runReady?(): void;
   /** The monitor ended: removes everything the feature installed. */
   close(): void | Promise<void>;
 }

@@ -16,6 +16,7 @@ export const watchFeature: FeatureFactory = (host) => {
       ignoredPaths: own.map((file) => path.resolve(file)),
       usePolling: o.usePolling,
       pollingInterval: o.pollingInterval,
+      quietTime: o.watchDelay,
     },
     (file) => {
       host.status({ type: 'file-changed', file });

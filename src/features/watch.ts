@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
-import picomatch from 'picomatch';
+import type { FSWatcher } from 'chokidar';
+import { requireLazily } from '../package-files.js';
 
 /** What the monitor asks the watcher to watch. */
 export interface WatchSettings {
@@ -12,9 +12,11 @@ export interface WatchSettings {
   readonly ignoredPaths: readonly string[];
   readonly usePolling: boolean;
   readonly pollingInterval: number;
+  /** A burst of changes ends when nothing changed for this long (`watchDelay`); QUIET_TIME by default. */
+  readonly quietTime?: number;
 }
 
-/** A burst of changes (a build, a `git checkout`) ends when nothing changed for this long. */
+/** A burst of changes (a build, a `git checkout`) ends when nothing changed for this long: the default of `watchDelay`. */
 export const QUIET_TIME = 200;
 
 /** An open watcher: `ready` settles once the first scan is done and changes are seen. */
@@ -49,6 +51,7 @@ export function openWatcher(
   const roots = settings.directories.map((directory) => path.resolve(directory));
   roots.forEach((root) => checkFolder(root, report));
   const isIgnored = ignoreRule(settings, roots, report);
+  const { watch } = requireLazily('chokidar') as typeof import('chokidar');
   const fsWatcher = watch(roots, {
     ignoreInitial: true,
     ignored: (file: string) => isIgnored(file),
@@ -57,7 +60,7 @@ export function openWatcher(
     binaryInterval: settings.pollingInterval,
   });
 
-  const debounced = debounce(QUIET_TIME, (file: string) => {
+  const debounced = debounce(settings.quietTime ?? QUIET_TIME, (file: string) => {
     if (!closing) onChange(file);
   });
   fsWatcher.on('all', (_event, file) => debounced.push(file));
@@ -151,6 +154,7 @@ export function ignoreRule(
 }
 
 function globMatcher(patterns: readonly string[]): (relative: string, absolute: string) => boolean {
+  const picomatch = requireLazily('picomatch') as typeof import('picomatch');
   const tests = patterns
     .map((pattern) => pattern.trim().replace(/(.)\/+$/, '$1'))
     .filter((pattern) => pattern !== '' && !pattern.startsWith('#'))
@@ -162,6 +166,13 @@ function globMatcher(patterns: readonly string[]): (relative: string, absolute: 
         : (relative: string) => isMatch(relative);
     });
   return (relative, absolute) => tests.some((test) => test(relative, absolute));
+}
+
+/** The patterns of `.foreverignore` in a watched folder as they are used: no blank lines or `#` comments. */
+export function foreverIgnorePatterns(root: string): string[] {
+  return readIgnoreFile(root, () => {})
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 /** The patterns of `.foreverignore` in a watched folder, one per line; none when there is no file. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { uniqueId } from './unique-id.js';
 import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 
 /** Creates a new file with `mode`, failing if anything (a symlink included) is already at `file`. */
@@ -14,7 +14,7 @@ export function createExclusive(file: string, text: string, mode: number): void 
 
 /** A name beside `file` that no other process picks. */
 export function tempName(file: string): string {
-  return `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  return `${file}.${process.pid}.${uniqueId()}.tmp`;
 }
 
 /**

@@ -1,10 +1,11 @@
-import type { MonitorOptions } from './types.js';
+import type { HealthCheckSetting, MonitorOptions, ReadySetting } from './types.js';
 
 /** How a flag's text becomes a value: src/cli/args.ts converts each kind. */
-export type FlagKind = 'count' | 'ms' | 'text' | 'signal' | 'codes' | 'env' | 'name' | 'bool';
+export type FlagKind = 'count' | 'ms' | 'text' | 'signal' | 'codes' | 'env' | 'name' | 'bool' | 'ready' | 'health';
 
 /** The part of `keepalive help start` (and of the README's flags table) a flag is listed in. */
-export type FlagGroup = 'restarts' | 'output' | 'process' | 'named' | 'stopping' | 'watching';
+export type FlagGroup =
+  'restarts' | 'output' | 'process' | 'named' | 'stopping' | 'health' | 'watching' | 'resources' | 'hooks';
 
 /** The kinds of flag whose values fit an option of type T: a switch cannot set a number. */
 export type KindFor<T> =
@@ -15,6 +16,8 @@ export type KindFor<T> =
   : [T] extends [NodeJS.Signals | number] ? 'signal'
   : [T] extends [readonly number[]] ? 'codes'
   : [T] extends [string | readonly string[]] ? 'text' | 'name'
+  : [T] extends [ReadySetting] ? 'ready'
+  : [T] extends [HealthCheckSetting] ? 'health'
   : [T] extends [string | number | readonly (string | number)[]] ? 'text'
   : 'env';
 

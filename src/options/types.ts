@@ -4,10 +4,60 @@ import type { SpawnOptions, StdioOptions } from 'node:child_process';
 export type SpawnWithOptions = Pick<
   SpawnOptions,
   'uid' | 'gid' | 'argv0' | 'windowsHide' | 'windowsVerbatimArguments' | 'serialization'
->;
+> & {
+  /** forever-monitor's; Node has ignored it for years. Ignored, with a warning. */
+  customFds?: readonly number[];
+  /** The child always gets a session of its own (`true`); `false` is ignored, with a warning. */
+  setsid?: boolean;
+  /** keepalive never runs a shell: only `false` is accepted. */
+  shell?: false;
+};
 
 /** Environment values; numbers and booleans are turned into strings, `undefined` removes a variable. */
 export type EnvValue = string | number | boolean | undefined;
+
+/** A command-line argument; numbers and booleans are turned into strings, as Node does. */
+export type ArgValue = string | number | boolean;
+
+/**
+ * forever-monitor's `parser`: turns the command as given and the script's arguments into the
+ * program to run and all of its arguments.
+ */
+export type CommandParser = (command: string, args: string[]) => { command: string; args: readonly ArgValue[] };
+
+/**
+ * How a child says it is ready: `'message'` (it calls `process.send('ready')`, over an IPC channel
+ * keepalive opens), `'notify'` (it writes `READY=1` and a newline to the pipe on the descriptor
+ * named by `NOTIFY_FD`, 3 with the usual stdio), or a probe polled until it answers: an HTTP URL
+ * (a status from 200 to 399) or a TCP `host:port` that accepts a connection.
+ */
+export type ReadySetting = 'message' | 'notify' | { readonly http: string } | { readonly tcp: string };
+
+/** The timing of a health check, with Kubernetes' names and defaults (in ms). */
+export interface HealthTiming {
+  /** Wait this long after the child is ready (or spawned, without `ready`) before the first probe. @default 0 */
+  readonly initialDelay?: number;
+  /** From one probe's start to the next's. @default 10000 */
+  readonly period?: number;
+  /** A probe slower than this failed; for `heartbeat`, the longest silence allowed. @default 1000 */
+  readonly timeout?: number;
+  /** Failures in a row that make the child unhealthy: it is restarted. @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/**
+ * One health check: an HTTP URL that answers 200 to 399, a TCP `host:port` that accepts a
+ * connection, a command (no shell) that exits 0, or a heartbeat the child sends (`WATCHDOG=1` on
+ * its notification pipe, or the IPC message `'heartbeat'`) at least every `timeout` ms.
+ */
+export type HealthCheckSetting = HealthTiming & HealthProbe;
+
+/** What a health check probes (see HealthCheckSetting). */
+export type HealthProbe =
+  | { readonly http: string }
+  | { readonly tcp: string }
+  | { readonly exec: readonly string[] }
+  | { readonly heartbeat: true };
 
 /**
  * Everything a `Monitor` can be told. Names and meanings follow forever-monitor 3.x; the
@@ -38,6 +88,14 @@ export interface MonitorOptions {
    * 128 + the signal's number, as shells report it (143 for SIGTERM). @default []
    */
   stopExitCodes?: readonly number[];
+  /**
+   * Restart the child gracefully on this cron schedule (`'0 3 * * *'`; with six fields, the first
+   * is seconds). Such a restart counts towards neither `max` nor the backoff, and does not revive
+   * a monitor that gave up. @default undefined
+   */
+  cronRestart?: string;
+  /** The IANA time zone of `cronRestart` (`'Europe/Paris'`). @default undefined (the system's time zone) */
+  cronTimezone?: string;
 
   /** Append the child's stdout to this file; missing folders are created. @default undefined */
   outFile?: string;
@@ -64,11 +122,47 @@ export interface MonitorOptions {
    * rotation needs `copytruncate`. Without it, keepalive writes every file itself. @default false
    */
   unmovableLogs?: boolean;
+  /**
+   * Rotate each log file (`outFile`, `errFile`, `logFile`) before it passes this size: keepalive,
+   * as the writer, renames it to an archive at a line boundary and opens a new one (a line
+   * longer than this is cut at a whole UTF-8 character). Sizes as `'10M'`, `'512K'`, `'1G'`
+   * (1024-based). Needs keepalive to write the files (not `unmovableLogs`). @default undefined (no rotation)
+   */
+  maxLogSize?: string;
+  /** With `maxLogSize`: archives kept per log file; the oldest beyond this are removed. @default 10 */
+  maxLogFiles?: number;
+  /**
+   * With `maxLogSize`: archives older than this are removed at each rotation and at start (the
+   * newest archive is always kept). An age with a unit: `'7d'`, `'12h'`, `'30m'`, `'90s'`,
+   * `'500ms'`, `'2w'`. @default undefined (kept until maxLogFiles)
+   */
+  maxLogAge?: string;
+  /** With `maxLogSize`: gzip each archive beside the output, into `<archive>.gz`. @default false */
+  compressLogs?: boolean;
+  /**
+   * `'json'`: the log files hold one JSON object per line in the shape of Docker's json-file
+   * driver, `{"log":"text\n","stream":"stdout","time":"..."}`, and `logFile`'s status lines are
+   * objects of stream `keepalive`. A line is written once whole (an unfinished last line when the
+   * child ends; a line over 16 KiB in parts). The time is in each object: not with `timestamp`.
+   * @default 'text'
+   */
+  logFormat?: 'text' | 'json';
 
   /** The program that runs a string script; may carry flags (`'node --expose-gc'`). @default process.execPath */
   command?: string;
-  /** Arguments after the script. Never changed by keepalive. @default [] */
-  args?: readonly string[];
+  /** Arguments after the script; numbers and booleans become strings. Never changed by keepalive. @default [] */
+  args?: readonly ArgValue[];
+  /**
+   * forever's old name for `args`, deprecated: accepted with a one-time warning
+   * (`KEEPALIVE_DEP_OPTIONS`); giving both is an error. @default undefined
+   */
+  options?: readonly ArgValue[];
+  /**
+   * Replaces the splitting of `command` around spaces: called once, when the monitor is made, with
+   * the command as given and the script with its arguments; returns `{ command, args }` to run
+   * (forever-monitor's `parser`). @default undefined
+   */
+  parser?: CommandParser;
   /** A folder the script path is relative to. @default undefined */
   sourceDir?: string;
   /** The child's working directory. @default process.cwd() */
@@ -80,13 +174,20 @@ export interface MonitorOptions {
   pidFile?: string;
   /** Variables set over `process.env` for the child (`undefined` removes one). @default {} */
   env?: Readonly<Record<string, EnvValue>>;
+  /**
+   * A dotenv file (`KEY=value` lines) of variables for the child, over `process.env` and under
+   * `env`; read again at each start of a child, so that an edit applies at the next restart and a
+   * removed line is gone. @default undefined
+   */
+  envFile?: string;
   /** Names of variables removed from the child's environment (secrets). @default [] */
   hideEnv?: readonly string[];
   /** Open an IPC channel so that `send()` and the `message` event work. @default false */
   fork?: boolean;
   /**
    * More settings for `child_process.spawn`: `uid`, `gid`, `argv0`, `serialization`,
-   * `windowsHide`, `windowsVerbatimArguments`. @default {}
+   * `windowsHide`, `windowsVerbatimArguments`. forever's `customFds` and `setsid: false` are
+   * ignored with a warning, `shell: true` is refused (see "Differences from forever-monitor"). @default {}
    */
   spawnWith?: SpawnWithOptions;
   /** The child's stdio, replacing keepalive's own choice. @default undefined */
@@ -120,6 +221,23 @@ export interface MonitorOptions {
   /** Stop every descendant of the child too, not only its process group. @default true */
   killTree?: boolean;
 
+  /**
+   * How the child says it is ready: `'message'`, `'notify'`, `{ http: url }` or `{ tcp: 'host:port' }`
+   * (see ReadySetting). Until then it is starting; `restart()` settles once it is ready. @default undefined
+   */
+  ready?: ReadySetting;
+  /**
+   * A child not ready this long after its spawn failed to start: it is stopped and the restart
+   * rules decide, as for a crash. Never taken for ready. @default 30000
+   */
+  readyTimeout?: number;
+  /**
+   * A liveness check: after `failureThreshold` failures in a row the child is restarted (reason
+   * `unhealthy`), counted like a crash. For example `{ http: 'http://127.0.0.1:3000/healthz', period: 5000 }`.
+   * @default undefined
+   */
+  healthCheck?: HealthCheckSetting;
+
   /** Restart the child when a watched file changes. @default false */
   watch?: boolean;
   /** What to watch: a path, or an array of paths. @default the script's folder */
@@ -135,4 +253,42 @@ export interface MonitorOptions {
   usePolling?: boolean;
   /** How often to poll, with `usePolling`. @default 100 */
   pollingInterval?: number;
+  /**
+   * Restart once nothing has changed for this long, so that a burst of changes (a build, a
+   * `git checkout`) causes one restart. @default 200
+   */
+  watchDelay?: number;
+
+  /**
+   * Restart the child when the resident memory of its whole tree (the child, its process group
+   * and every descendant) stays above this size for `memoryChecks` measures in a row: `'512M'`,
+   * `'1.5G'`, `'512MiB'` (1024-based; a bare number is refused). Needs /proc. @default undefined
+   */
+  maxMemory?: string;
+  /** How often the tree's memory is measured, with `maxMemory`. @default 1000 */
+  memoryCheckInterval?: number;
+  /** How many measures in a row over `maxMemory` make a restart (a shorter spike is forgiven). @default 3 */
+  memoryChecks?: number;
+  /**
+   * Keep Prometheus metrics of the child in this file (the text format node_exporter's textfile
+   * collector reads), rewritten atomically. @default undefined
+   */
+  metricsFile?: string;
+
+  /**
+   * A command run at each restart, with the event in its environment (`KEEPALIVE_EVENT`,
+   * `KEEPALIVE_REASON`, ...): an array `[program, ...args]`, or a string split into words as
+   * `command` is. Never through a shell. @default undefined
+   */
+  onRestart?: string | readonly string[];
+  /** A command run when the monitor gives up. @default undefined */
+  onGiveUp?: string | readonly string[];
+  /** A command run when the child is restarted because it was unhealthy. @default undefined */
+  onUnhealthy?: string | readonly string[];
+  /** A command run when the child is restarted over `maxMemory`. @default undefined */
+  onMemoryLimit?: string | readonly string[];
+  /** How long a hook may run before its process group gets SIGKILL. @default 30000 */
+  hookTimeout?: number;
+  /** Sends each hook event as a JSON POST of the same fields to this URL (timeout `hookTimeout`). @default undefined */
+  notifyUrl?: string;
 }

@@ -2,7 +2,8 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import type { StdioOptions } from 'node:child_process';
 import { KeepaliveError } from '../vocabulary/errors.js';
-import type { SpawnWithOptions } from './types.js';
+import type { ArgValue, CommandParser, SpawnWithOptions } from './types.js';
+import { warnOnce } from './warn-once.js';
 
 // The checks of single option values. Each takes the option's name (for the message) and a value
 // that was given (never undefined), and returns it as the Monitor keeps it, or throws.
@@ -44,6 +45,20 @@ export function count(name: string, value: unknown): number {
   return value;
 }
 
+/** An age such as '7d', '12h', '30m', '90s', '500ms' or '2w', kept as written. */
+export function logAge(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^\s*\d+(?:\.\d+)?\s*(ms|s|m|h|d|w)\s*$/.test(value) || !/[1-9]/.test(value)) {
+    throw invalid(name, value, 'an age above 0 with a unit: "7d", "12h", "30m", "90s", "500ms" or "2w"');
+  }
+  return value;
+}
+
+/** How log files are written: `'text'` as the child wrote it, or `'json'` lines. */
+export function logFormat(name: string, value: unknown): 'text' | 'json' {
+  if (value !== 'text' && value !== 'json') throw invalid(name, value, '"text" or "json"');
+  return value;
+}
+
 export function flag(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw invalid(name, value, 'true or false');
   return value;
@@ -63,6 +78,28 @@ export function textList(name: string, value: unknown): readonly string[] {
     }
     return item;
   });
+}
+
+/**
+ * Command-line arguments: strings, and numbers and booleans made strings (as Node and
+ * forever-monitor do with `['-p', 8090]`). Anything else cannot be an argument.
+ */
+export function argumentList(name: string, value: unknown): readonly string[] {
+  if (!Array.isArray(value)) throw invalid(name, value, 'an array of arguments');
+  return (value as unknown[]).map((item, index) => argument(`${name}[${index}]`, item));
+}
+
+/** One argument, as the string the child gets. */
+export function argument(name: string, value: unknown): string {
+  if (!['string', 'number', 'boolean'].includes(typeof value) || String(value).includes('\0')) {
+    throw invalid(name, value, 'a string, number or boolean without NUL characters');
+  }
+  return String(value as ArgValue);
+}
+
+export function commandParser(name: string, value: unknown): CommandParser {
+  if (typeof value !== 'function') throw invalid(name, value, 'a function (command, args) => ({ command, args })');
+  return value as CommandParser;
 }
 
 /** One path or an array of paths, as an array. */
@@ -98,11 +135,40 @@ export function environment(name: string, value: unknown): Readonly<Record<strin
 
 const SPAWN_WITH_NAMES = ['uid', 'gid', 'argv0', 'windowsHide', 'windowsVerbatimArguments', 'serialization'];
 
-/** The spawn settings that have no option of their own. */
-export function spawnSettings(name: string, value: unknown): SpawnWithOptions {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid(name, value, 'an object of spawn settings');
+/** The spawn settings Node takes, as keepalive passes them on. */
+type NodeSpawnWith = Omit<SpawnWithOptions, 'customFds' | 'setsid' | 'shell'>;
+
+/**
+ * The keys forever-monitor's README shows in `spawnWith` that Node does not take (`customFds`,
+ * `setsid`) or that keepalive will not (`shell`). Returns the settings without them.
+ */
+function foreverSpawnKeys(name: string, value: Record<string, unknown>): Record<string, unknown> {
+  const { customFds, setsid, shell, ...rest } = value;
+  if (customFds !== undefined) {
+    warnOnce('KEEPALIVE_SPAWNWITH_CUSTOMFDS', `option ${name}.customFds is ignored: Node no longer takes it; use stdio`);
   }
+  if (setsid !== undefined && setsid !== true) {
+    warnOnce(
+      'KEEPALIVE_SPAWNWITH_SETSID',
+      `option ${name}.setsid is ignored: the child always gets a session and process group of its own, so that a stop reaches all of it`,
+    );
+  }
+  if (shell !== undefined && shell !== false) {
+    throw new KeepaliveError(
+      'INVALID_OPTION',
+      `option ${name}.shell: ${showValue(shell)} is refused: keepalive never runs a shell (arguments reach the child literally); ` +
+        "to use one, make it the command: ['sh', '-c', '...']",
+    );
+  }
+  return rest;
+}
+
+/** The spawn settings that have no option of their own. */
+export function spawnSettings(name: string, given: unknown): NodeSpawnWith {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw invalid(name, given, 'an object of spawn settings');
+  }
+  const value = foreverSpawnKeys(name, given as Record<string, unknown>);
   for (const key of Object.keys(value)) {
     if (!SPAWN_WITH_NAMES.includes(key)) {
       throw new KeepaliveError(
@@ -116,7 +182,7 @@ export function spawnSettings(name: string, value: unknown): SpawnWithOptions {
   for (const [id, item] of [['uid', uid], ['gid', gid]] as const) {
     if (item !== undefined && (!Number.isInteger(item) || (item as number) < 0)) throw invalid(`${name}.${id}`, item, 'a whole number >= 0');
   }
-  return { ...(value as SpawnWithOptions) };
+  return value as NodeSpawnWith;
 }
 
 export function stdioSetting(name: string, value: unknown): StdioOptions {

@@ -1,15 +1,24 @@
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { createFolderOf } from '../files/folders.js';
 import { KeepaliveError } from '../vocabulary/errors.js';
-import type { StatusEvent } from '../vocabulary/events.js';
+import { statusLine, type StatusEvent } from '../vocabulary/events.js';
+import { jsonLine, JsonLines } from './json-lines.js';
+import { RotatingFile, type RotationSettings } from './rotation.js';
 
 export type OutputName = 'outFile' | 'errFile' | 'logFile';
+export type StreamName = 'stdout' | 'stderr';
 export const OUTPUT_NAMES: readonly OutputName[] = ['outFile', 'errFile', 'logFile'];
 
 /** Appends, creates with 0644 (less the umask), never truncates unless asked. The logFile is
  * also read: a status line must not be glued to a last line the child left unfinished. */
 const APPEND = constants.O_APPEND | constants.O_CREAT;
 const ACCESS: Record<OutputName, number> = { outFile: constants.O_WRONLY, errFile: constants.O_WRONLY, logFile: constants.O_RDWR };
+
+/** How the files are written: rotated (`maxLogSize`...), as JSON lines (`logFormat: 'json'`). */
+export interface FileSettings {
+  readonly rotation?: RotationSettings | undefined;
+  readonly json?: boolean;
+}
 
 /**
  * The open log files. They are opened with O_APPEND, so every write lands at the end even when
@@ -22,10 +31,17 @@ export class OutputFiles {
   /** Files whose last write failed: a failure is reported once per episode, not once per chunk. */
   readonly #failing = new Set<OutputName>();
   readonly #report: (event: StatusEvent) => void;
+  readonly #rotation: RotationSettings | undefined;
+  /** With rotation on: each file's rotation, shared by the names that share the file. */
+  readonly #rotating = new Map<OutputName, RotatingFile>();
+  /** With `logFormat: 'json'`: the encoder of each file and stream (`outFile:stdout`). */
+  readonly #json: Map<string, JsonLines> | undefined;
 
-  constructor(paths: Partial<Record<OutputName, string | undefined>>, report: (event: StatusEvent) => void) {
+  constructor(paths: Partial<Record<OutputName, string | undefined>>, report: (event: StatusEvent) => void, settings: FileSettings = {}) {
     this.#paths = Object.fromEntries(Object.entries(paths).filter(([, file]) => file !== undefined));
     this.#report = report;
+    this.#rotation = settings.rotation;
+    this.#json = settings.json ? new Map() : undefined;
   }
 
   /** Opens every file, or none: a bad path throws LOG_PATH and leaves nothing open. */
@@ -46,6 +62,17 @@ export class OutputFiles {
     }
     this.close();
     opened.forEach((fd, name) => this.#fds.set(name, fd));
+    if (this.#rotation) this.#startRotation(this.#rotation);
+  }
+
+  #startRotation(settings: RotationSettings): void {
+    for (const [name, fd] of this.#fds) {
+      const file = this.#paths[name] as string;
+      const shared = [...this.#rotating].find(([other]) => this.#paths[other] === file)?.[1];
+      const rotating = shared ?? new RotatingFile(file, settings, (error) => this.#failed(file, error));
+      if (!shared) this.#opened(file, rotating, fd);
+      this.#rotating.set(name, rotating);
+    }
   }
 
   /**
@@ -63,6 +90,7 @@ export class OutputFiles {
     new Set(this.#fds.values()).forEach((fd) => closeSync(fd));
     this.#fds.clear();
     this.#failing.clear();
+    this.#rotating.clear();
   }
 
   /** The open descriptor of a file, to hand to a child as its stdout or stderr. */
@@ -84,25 +112,129 @@ export class OutputFiles {
     return this.#fds.has(name) && this.#fds.get(name) === this.#fds.get(other);
   }
 
-  /** Writes a line of keepalive's own, on a line of its own even after unfinished output. */
-  writeLine(name: OutputName, line: string): void {
+  /** Writes a status line of keepalive's own, on a line of its own even after unfinished output. */
+  writeStatus(name: OutputName, text: string): void {
     const fd = this.#fds.get(name);
     if (fd === undefined) return;
+    if (this.#json) return this.write(name, Buffer.from(jsonLine(`keepalive: ${text}\n`, 'keepalive')));
+    const line = statusLine(text);
     this.write(name, Buffer.from(endsMidLine(fd) ? `\n${line}` : line));
+  }
+
+  /** Writes what a stream of the child said (as JSON objects with `logFormat: 'json'`). */
+  writeOutput(name: OutputName, data: Buffer, stream: StreamName): void {
+    if (!this.#json) return this.write(name, data);
+    const encoded = this.#encoder(name, stream).push(data);
+    if (encoded.length > 0) this.write(name, encoded);
+  }
+
+  /** A stream of the child ended: its unfinished last line is written (JSON lines wait for a line's end). */
+  endOutput(name: OutputName, stream: StreamName): void {
+    const last = this.#json?.get(`${name}:${stream}`)?.end();
+    if (last && last.length > 0) this.write(name, last);
+  }
+
+  #encoder(name: OutputName, stream: StreamName): JsonLines {
+    const key = `${name}:${stream}`;
+    const encoder = this.#json?.get(key) ?? new JsonLines(stream);
+    this.#json?.set(key, encoder);
+    return encoder;
   }
 
   write(name: OutputName, data: Buffer): void {
     const fd = this.#fds.get(name);
     if (fd === undefined) return;
+    const rotating = this.#rotating.get(name);
     try {
-      for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
+      if (rotating) this.#writeRotating(name, rotating, data);
+      else writeAll(fd, data);
     } catch (error) {
+      if (rotating) this.#resync(name, rotating);
       if (this.#failing.has(name)) return;
       this.#failing.add(name);
       this.#report({ type: 'output-failed', file: this.#paths[name] ?? name, error: (error as Error).message });
       return;
     }
     if (this.#failing.delete(name)) this.#report({ type: 'output-recovered', file: this.#paths[name] ?? name });
+  }
+
+  /** Writes through a rotating file: whole lines up to its limit, then a new file (see rotation-plan.ts). */
+  #writeRotating(name: OutputName, rotating: RotatingFile, data: Buffer): void {
+    for (const piece of rotating.pieces(data)) {
+      if (piece.end > piece.start) writeAll(this.#fds.get(name) as number, data.subarray(piece.start, piece.end));
+      if (piece.rotate) this.#rotate(name, rotating);
+    }
+  }
+
+  /**
+   * Renames the file to an archive and opens a new one for every name that shares it. When the
+   * rename fails the file goes on growing (reported); the next try comes after another maxLogSize.
+   */
+  #rotate(name: OutputName, rotating: RotatingFile): void {
+    const file = this.#paths[name] as string;
+    const old = this.#fds.get(name) as number;
+    const sharing = [...this.#fds].filter(([, fd]) => fd === old).map(([other]) => other);
+    try {
+      rotating.archive();
+    } catch (error) {
+      this.#failed(file, error as Error);
+      return;
+    }
+    let fd: number;
+    try {
+      fd = openLogFile(name, file, APPEND | ACCESS[sharing[0] ?? name]);
+    } catch (error) {
+      // Writes go on into the archive until the file can be opened again (at the next rotation or reopen).
+      this.#failed(file, error as Error);
+      return;
+    }
+    for (const other of sharing) this.#fds.set(other, fd);
+    closeSync(old);
+  }
+
+  /** Cleaning up after an earlier run (leftovers, archives over the limits) never stops this one from starting. */
+  #opened(file: string, rotating: RotatingFile, fd: number): void {
+    try {
+      rotating.opened(fd);
+    } catch (error) {
+      this.#failed(file, error as Error);
+    }
+  }
+
+  #resync(name: OutputName, rotating: RotatingFile): void {
+    try {
+      rotating.resync(this.#fds.get(name) as number);
+    } catch {
+      // The next write tells.
+    }
+  }
+
+  /** A rotation or compression that failed: reported, and the output goes on. */
+  #failed(file: string, error: Error): void {
+    this.#report({ type: 'output-failed', file, error: error.message });
+  }
+}
+
+/**
+ * Writes a whole chunk, or none of it: when a write fails part way (a full disk), the part that
+ * went in is taken back, so that the file does not end in a piece of a line that later output
+ * would be glued to.
+ */
+function writeAll(fd: number, data: Buffer): void {
+  let done = 0;
+  try {
+    while (done < data.length) done += writeSync(fd, data, done);
+  } catch (error) {
+    if (done > 0) takeBack(fd, done);
+    throw error;
+  }
+}
+
+function takeBack(fd: number, bytes: number): void {
+  try {
+    ftruncateSync(fd, fstatSync(fd).size - bytes);
+  } catch {
+    // Not a regular file (a pipe, /dev/full): nothing to take back.
   }
 }
 

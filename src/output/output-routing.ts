@@ -2,14 +2,16 @@ import type { StdioOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { LineStamper } from './line-stamper.js';
 import type { ResolvedOptions } from '../options/options.js';
-import type { OutputFiles, OutputName } from './output-files.js';
+import type { OutputFiles, OutputName, StreamName } from './output-files.js';
 
-export type StreamName = 'stdout' | 'stderr';
+export type { StreamName };
 
 /** Where one of the child's streams goes when keepalive reads it from a pipe. */
 export interface PipeRoute {
+  readonly stream: StreamName;
   readonly files: readonly OutputName[];
   readonly echo: Writable | undefined;
+  /** Someone listened at the spawn (then the stream needs a pipe); later listeners hear it too. */
   readonly emit: boolean;
   readonly timestamp: boolean;
 }
@@ -28,6 +30,8 @@ export interface OutputPlan {
   readonly follows: readonly FollowRoute[];
   /** Files handed to the child itself (`unmovableLogs`): a reopen cannot move its output. */
   readonly held: readonly OutputName[];
+  /** The stream's own file, when the child holds it and shares it with no other stream: a later listener follows it. */
+  readonly holds: Partial<Record<StreamName, OutputName>>;
 }
 
 /** The options that decide where output goes (their meanings are in MonitorOptions). */
@@ -68,6 +72,7 @@ export function planOutput(files: OutputFiles, settings: RoutingSettings, listen
   const pipes: Partial<Record<StreamName, PipeRoute>> = {};
   const follows: FollowRoute[] = [];
   const held: OutputName[] = [];
+  const holds: Partial<Record<StreamName, OutputName>> = {};
   const stdio: (string | number)[] = ['ignore', 'ignore', 'ignore'];
   for (const stream of STREAMS) {
     const route = routeOf(stream, files, settings, listening);
@@ -80,6 +85,7 @@ export function planOutput(files: OutputFiles, settings: RoutingSettings, listen
     } else if (plain && settings.unmovableLogs && only !== undefined && more.length === 0 && (!route.echo || followable)) {
       stdio[stream.index] = files.fd(only) as number;
       held.push(only);
+      if (followable) holds[stream.name] = only;
       if (route.echo) follows.push({ file: only, echo: route.echo });
     } else {
       stdio[stream.index] = 'pipe';
@@ -88,14 +94,14 @@ export function planOutput(files: OutputFiles, settings: RoutingSettings, listen
   }
   if (settings.stdio !== undefined) return customPlan(settings, listening, pipes, files);
   if (settings.fork) stdio.push('ipc');
-  return { stdio: stdio as StdioOptions, pipes, follows, held };
+  return { stdio: stdio as StdioOptions, pipes, follows, held, holds };
 }
 
 /** Where one stream goes when it is read from a pipe: its files, the console, the listeners. */
 function routeOf(stream: (typeof STREAMS)[number], files: OutputFiles, settings: RoutingSettings, listening: Listening): PipeRoute {
   const targets = ([stream.file, 'logFile'] as const).filter((name) => files.has(name));
   const echoed = !settings.silent && (settings.echoFileOutput || targets.length === 0);
-  return { files: targets, echo: echoed ? stream.echo() : undefined, emit: listening[stream.name], timestamp: settings.timestamp };
+  return { stream: stream.name, files: targets, echo: echoed ? stream.echo() : undefined, emit: listening[stream.name], timestamp: settings.timestamp };
 }
 
 /** The caller chose the stdio: keepalive only routes what it was given as pipes. */
@@ -108,17 +114,19 @@ function customPlan(settings: RoutingSettings, listening: Listening, planned: Pa
     if (stdio[stream.index] !== 'pipe' && stdio[stream.index] !== 'overlapped') continue;
     pipes[stream.name] = planned[stream.name] ?? routeOf(stream, files, settings, listening);
   }
-  return { stdio: stdio as StdioOptions, pipes, follows: [], held: [] };
+  return { stdio: stdio as StdioOptions, pipes, follows: [], held: [], holds: {} };
 }
 
 /**
  * Copies a child's pipe to its destinations, chunk by chunk, as it arrives. The child's
- * `close` event comes only after the pipe's end, so by then every byte has been written.
+ * `close` event comes only after the pipe's end, so by then every byte has been written. Every
+ * chunk is emitted, so that a listener attached later hears the rest (an emit nobody listens to
+ * costs one lookup per chunk).
  */
 export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles, emit: (chunk: Buffer) => void): void {
   let waitingForEcho = false;
   const write = (data: Buffer, reused: boolean): void => {
-    for (const name of route.files) files.write(name, data);
+    for (const name of route.files) files.writeOutput(name, data, route.stream);
     // A slow terminal or pipe pauses the child's output instead of growing memory here. What
     // may wait in the echo stream's queue must not be memory that the stamper reuses.
     const echo = route.echo && usableEcho(route.echo);
@@ -136,11 +144,14 @@ export function copyPipe(source: Readable, route: PipeRoute, files: OutputFiles,
   };
   const stamper = route.timestamp ? new LineStamper((stamped) => write(stamped, true)) : undefined;
   source.on('data', (chunk: Buffer) => {
-    if (route.emit) emit(chunk);
+    emit(chunk);
     if (stamper) stamper.push(chunk);
     else write(chunk, false);
   });
-  source.once('end', () => stamper?.flush());
+  source.once('end', () => {
+    stamper?.flush();
+    for (const name of route.files) files.endOutput(name, route.stream);
+  });
   source.on('error', () => {
     // A read error ends the pipe; the child's exit is still reported through its own events.
   });

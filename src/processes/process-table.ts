@@ -7,6 +7,12 @@ export interface ProcessEntry {
   readonly pgid: number;
   readonly startTime: string;
   readonly zombie: boolean;
+  /** The command name (`comm`, at most 15 characters). */
+  readonly name: string;
+  /** Resident memory, in pages (field 24). */
+  readonly rssPages: number;
+  /** CPU time in clock ticks: its own and that of its reaped children (fields 14 to 17). */
+  readonly cpuTicks: number;
 }
 
 /** True where /proc lists processes (Linux); elsewhere the callers fall back to tree-kill. */
@@ -18,7 +24,12 @@ function parseStat(pid: number, stat: string): ProcessEntry | undefined {
   const [state, ppid, pgid] = fields;
   const startTime = fields[19];
   if (state === undefined || ppid === undefined || pgid === undefined || startTime === undefined) return undefined;
-  return { pid, ppid: Number(ppid), pgid: Number(pgid), startTime, zombie: state === 'Z' || state === 'X' };
+  const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  const cpuTicks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  return {
+    pid, ppid: Number(ppid), pgid: Number(pgid), startTime, zombie: state === 'Z' || state === 'X', name,
+    rssPages: Number(fields[21]), cpuTicks,
+  };
 }
 
 /** One process, or undefined if it is gone. */

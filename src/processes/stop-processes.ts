@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import treeKill from 'tree-kill';
+import { requireLazily } from '../package-files.js';
 import {
   descendantsOf,
   groupMembers,
@@ -84,7 +84,7 @@ function snapshot(target: StopTarget, killTree: boolean): ProcessEntry[] {
 
 function signalAll(target: StopTarget, tracked: readonly ProcessEntry[], killTree: boolean, signal: NodeJS.Signals | number): void {
   send(-target.pid, signal);
-  if (!hasProcTable && killTree && !target.hasExited()) treeKill(target.pid, signal as string);
+  if (!hasProcTable && killTree && !target.hasExited()) (requireLazily('tree-kill') as typeof import('tree-kill'))(target.pid, signal as string);
   for (const entry of tracked) if (isAlive(entry)) send(entry.pid, signal);
 }
 

@@ -1,4 +1,3 @@
-import cluster from 'node:cluster';
 import type { ResolvedOptions } from '../options/options.js';
 import type { MonitorData, MonitorState } from '../vocabulary/events.js';
 
@@ -15,11 +14,12 @@ export interface MonitorNow {
 export function monitorData(o: ResolvedOptions, now: MonitorNow): MonitorData {
   return {
     ctime: now.ctime,
-    command: o.command,
+    // As forever-monitor: the command as given, flags and all, and the arguments after the script.
+    command: o.commandAsGiven,
     file: o.file,
     foreverPid: process.pid,
     logFile: o.logFile,
-    args: o.file === undefined ? [...o.args] : o.args.slice(1),
+    args: o.file === undefined ? [...o.scriptArgs] : o.scriptArgs.slice(1),
     pid: now.pid,
     silent: o.silent,
     uid: o.uid,
@@ -27,7 +27,8 @@ export function monitorData(o: ResolvedOptions, now: MonitorNow): MonitorData {
     spawnWith: { ...o.spawnWith },
     running: now.running,
     restarts: now.restarts,
-    isMaster: cluster.isPrimary,
+    // As node:cluster decides it, without loading it: a cluster worker has NODE_UNIQUE_ID.
+    isMaster: process.env.NODE_UNIQUE_ID === undefined,
     state: now.state,
     ...(o.pidFile && { pidFile: o.pidFile }),
     ...(o.outFile && { outFile: o.outFile }),

@@ -1,4 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { whenReady } from '../features/readiness.js';
+import type { ResolvedOptions } from '../options/options.js';
 import { KeepaliveError } from '../vocabulary/errors.js';
 import { describeExit, type MonitorState, type StatusEvent } from '../vocabulary/events.js';
 import type { ChildRun, RunOutcome } from './child-run.js';
@@ -13,19 +15,35 @@ export function reloadSettleTime(minUptime: number): number {
   return Math.max(minUptime, RELOAD_SETTLE);
 }
 
+/** How a monitor's reloads decide that the new child is ready: its `ready` signal, else the time rule. */
+export function reloadReadiness(o: Pick<ResolvedOptions, 'minUptime' | 'ready' | 'readyTimeout' | 'cwd'>): Pick<ReloadHost, 'settleMs' | 'readySignal'> {
+  const settleMs = reloadSettleTime(o.minUptime);
+  if (o.ready === undefined) return { settleMs };
+  return { settleMs, readySignal: (run) => whenReady(o, run.info(), run.ended) };
+}
+
+/** The ready signal of a run (`ready` is set): ms after its spawn; rejects when it is not ready in time. */
+export type ReadySignal = (run: ChildRun) => Promise<number>;
+
 /**
  * Waits until the new run of a reload is ready, or rejects with why it is not: it could not be
- * spawned, or it ended first. The one place that decides "ready" for a reload.
+ * spawned, it ended first, or (with `ready`) it did not say so within readyTimeout. With `ready`
+ * it is ready when its signal comes (`readyAfter`, ms after its spawn); without, once it has run
+ * `settleMs`. The one place that decides "ready" for a reload.
  */
-export async function waitUntilReady(run: ChildRun, settleMs: number): Promise<void> {
+export async function waitUntilReady(run: ChildRun, settleMs: number, signal?: ReadySignal): Promise<number | undefined> {
   const spawnError = await run.spawned;
   if (spawnError) throw new Error(`could not start: ${spawnError.message}`);
   const settled = new AbortController();
   const ended = run.ended.then((outcome) => outcome);
-  const winner = await Promise.race([ended, delay(settleMs, 'ready' as const, { signal: settled.signal })]);
-  settled.abort();
-  if (winner === 'ready') return;
-  throw new Error(winner.kind === 'exited' ? `the new child ${describeExit(winner)} before it was ready` : winner.error.message);
+  const ready = signal ? signal(run).then((after) => ({ after })) : delay(settleMs, { after: undefined }, { signal: settled.signal });
+  try {
+    const winner = await Promise.race([ended, ready]);
+    if ('after' in winner) return winner.after;
+    throw new Error(winner.kind === 'exited' ? `the new child ${describeExit(winner)} before it was ready` : winner.error.message);
+  } finally {
+    settled.abort();
+  }
 }
 
 /** Why a monitor cannot reload now, or undefined when it can: a child must be running, nothing pending. */
@@ -39,8 +57,8 @@ export function reloadRefusal(state: MonitorState, request: string | undefined, 
 export interface ReloadHost {
   /** Spawns the new run beside the current one, with the same settings and output files. */
   spawn(): ChildRun;
-  /** The new run is ready (or the old one ended first): from now on it is the monitor's run. */
-  promote(next: ChildRun): void;
+  /** The new run is ready (`readyAfter` ms after its spawn, with `ready`), or the old one ended first: from now on it is the monitor's run. */
+  promote(next: ChildRun, readyAfter?: number): void;
   /** The old run ended by itself while the new one started: the restart rule counts it; the new one runs on. */
   endedAlone(outcome: RunOutcome): void;
   /** Stops a run gracefully (killSignal, SIGKILL after killTTL). */
@@ -50,6 +68,8 @@ export interface ReloadHost {
   /** A line of the reload's progress (while the monitor runs). */
   status(event: StatusEvent): void;
   readonly settleMs: number;
+  /** With `ready`: the new run's ready signal, which decides instead of `settleMs`. */
+  readonly readySignal?: ReadySignal;
 }
 
 /**
@@ -102,11 +122,15 @@ export class Reloads {
     host.status({ type: 'reloading', pid: old.pid as number });
     const next = host.spawn();
     this.#next = next;
+    let readyAfter: number | undefined;
     try {
-      await waitUntilReady(next, host.settleMs);
+      readyAfter = await waitUntilReady(next, host.settleMs, host.readySignal);
     } catch (error) {
-      host.terminate(next);
-      await next.ended;
+      // Adopted meanwhile (the old one ended): the monitor's own rules (readyTimeout) govern it now.
+      if (this.#next === next) {
+        host.terminate(next);
+        await next.ended;
+      }
       const reason = (error as Error).message;
       host.status({ type: 'reload-failed', reason });
       const still = this.#next === next && !old.hasExited() ? '; the old child keeps running' : '';
@@ -116,7 +140,7 @@ export class Reloads {
     if (this.#next !== next) return;
     this.#next = undefined;
     this.#retiring = old;
-    host.promote(next);
+    host.promote(next, readyAfter);
     host.terminate(old);
     const outcome = await old.ended;
     host.retired();

@@ -28,7 +28,7 @@ export interface RunEnd {
 }
 
 export type RestartDecision =
-  | { readonly action: 'restart'; readonly delay: number; readonly reason: RestartReason; readonly spinning: boolean }
+  | { readonly action: 'restart'; readonly delay: number; readonly reason: RestartReason; readonly spinning: boolean; readonly failedFor?: FailureReason }
   | { readonly action: 'give-up'; readonly reason: GiveUpReason; readonly spinning: boolean };
 
 /** A run shorter than `minUptime` is spinning; a spawn failure always is. */
@@ -65,9 +65,9 @@ export function decideRestart(end: RunEnd, rules: RestartRules): RestartDecision
     return { action: 'give-up', reason: 'stop-exit-code', spinning };
   }
   if (endsThatCount(end, rules) >= rules.max) return { action: 'give-up', reason: 'max', spinning };
-  if (!spinning) return { action: 'restart', delay: 0, reason: end.failedFor ?? 'exited', spinning };
+  if (!spinning) return { action: 'restart', delay: 0, reason: end.failedFor ?? 'exited', spinning, ...(end.failedFor && { failedFor: end.failedFor }) };
   if (rules.spinSleepTime === undefined) return { action: 'give-up', reason: 'spinning', spinning };
-  return { action: 'restart', ...spinDelay(end.spinsInARow, rules), spinning };
+  return { action: 'restart', ...spinDelay(end.spinsInARow, rules), spinning, ...(end.failedFor && { failedFor: end.failedFor }) };
 }
 
 /**

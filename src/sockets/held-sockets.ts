@@ -70,11 +70,11 @@ export class HeldSockets {
     return this.#held.map((held) => held.fd);
   }
 
-  /** The variables of systemd's convention (but LISTEN_PID, known only after the spawn) and the preload's list. */
-  env(): Record<string, string> {
+  /** The variables of systemd's convention (but LISTEN_PID, known only after the spawn) and the preload's list, the sockets from fd `first` on. */
+  env(first = 3): Record<string, string> {
     const passed: PassedSocket[] = this.#held.map((held, index) => {
       const stat = fstatSync(held.fd);
-      return { fd: 3 + index, id: `${stat.dev}:${stat.ino}`, address: held.address };
+      return { fd: first + index, id: `${stat.dev}:${stat.ino}`, address: held.address };
     });
     return {
       LISTEN_FDS: String(this.#held.length),

@@ -28,10 +28,15 @@ export function shownStatus(recorded: RecordedStatus, watchdogAlive: boolean, ch
   return recorded === 'gave-up' || recorded === 'stopped' ? SHOWN[recorded] : 'watchdog died';
 }
 
-/** The status a watchdog records after a status event of its Monitor; undefined keeps the current one. */
-export function recordedAfter(event: StatusEvent, monitorState: MonitorState): RecordedStatus | undefined {
+/**
+ * The status a watchdog records after a status event of its Monitor; undefined keeps the current
+ * one. A child that must say it is ready (`awaitsReady`) is `starting` until it does.
+ */
+export function recordedAfter(event: StatusEvent, monitorState: MonitorState, awaitsReady = false): RecordedStatus | undefined {
   switch (event.type) {
     case 'started':
+      return awaitsReady ? 'starting' : 'running';
+    case 'ready':
       return 'running';
     case 'exited':
     case 'spawn-failed':
@@ -46,5 +51,33 @@ export function recordedAfter(event: StatusEvent, monitorState: MonitorState): R
       return 'stopped';
     default:
       return undefined;
+  }
+}
+
+/** What `list` shows of a child's health, with `ready` or `healthCheck`: failures in a row of the threshold. */
+export type Health = 'starting' | 'healthy' | `unhealthy ${number}/${number}`;
+
+/**
+ * A child's health after a status event, when it is watched (`ready` or `healthCheck` is set):
+ * `starting` from its spawn until it is ready or first passes its check, then `healthy` or
+ * `unhealthy 2/3`; undefined once no child runs.
+ */
+export function healthAfter(event: StatusEvent, current: Health | undefined, watched: boolean): Health | undefined {
+  if (!watched) return undefined;
+  switch (event.type) {
+    case 'started':
+      return 'starting';
+    case 'ready':
+    case 'healthy':
+      return 'healthy';
+    case 'health-failed':
+      return `unhealthy ${event.count}/${event.threshold}`;
+    case 'exited':
+    case 'spawn-failed':
+    case 'stopped':
+    case 'gave-up':
+      return undefined;
+    default:
+      return current;
   }
 }

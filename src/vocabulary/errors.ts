@@ -2,8 +2,12 @@
 export type KeepaliveErrorCode =
   /** An option has a wrong type or value; the message names the option and the value. */
   | 'INVALID_OPTION'
+  /** A function was given a wrong argument (`kill()` without a pid); the message names it and the value. */
+  | 'INVALID_ARGUMENT'
   /** A log or pid file's folder is missing or cannot be written. */
   | 'LOG_PATH'
+  /** The `envFile` cannot be read (at `start()`, or reported at a restart, which keeps the last variables). */
+  | 'ENV_FILE'
   /** The script to run with node does not exist. */
   | 'SCRIPT_NOT_FOUND'
   /** The command could not be spawned (ENOENT, EACCES, ...): see `cause`. */
@@ -16,6 +20,8 @@ export type KeepaliveErrorCode =
   | 'WATCH_FAILED'
   /** A write to an output file failed (a full disk, a removed mount): see `cause`. */
   | 'OUTPUT_FAILED'
+  /** systemd could not be told (`READY=1`, `WATCHDOG=1`): `systemd-notify` is missing or failed. */
+  | 'SYSTEMD_NOTIFY'
   /** `start()` while a child is running, waiting to restart or stopping. */
   | 'ALREADY_RUNNING'
   /** `stop()`, `kill()` or `send()` before the first `start()`. */

@@ -101,7 +101,7 @@ test('a bad config file is a ConfigError that names the file and the key', () =>
     [{ script: 'app.js', maxx: 3 }, /unknown option "maxx"/],
     [{ script: 'app.js', Max: 3 }, /unknown option "Max" \(did you mean max\?\)/],
     [{ script: 'app.js', max: '3' }, /option max: expected a whole number >= 1, got "3"/],
-    [{ script: 'app.js', args: 'x' }, /option args: expected an array of strings/],
+    [{ script: 'app.js', args: 'x' }, /option args: expected an array of arguments/],
     [{ script: 'app.js', killSignal: 'SIGNOPE' }, /option killSignal/],
     [{ script: 'app.js', maxSpinSleepTime: 10 }, /option maxSpinSleepTime: .*spinSleepTime \(1000\)/],
   ];

@@ -25,8 +25,10 @@ describe('named watchdogs in parallel', () => {
     assert.equal(stopped.stdout.split('\n').filter(Boolean).length, 20);
     for (const entry of list) assert.ok(!isRunning(entry.watchdogPid) && !isRunning(entry.childPid));
     assert.deepEqual(box.processes(), []);
-    const files = readdirSync(box.home).filter((file) => file !== 'logs').sort();
+    const files = readdirSync(box.home).filter((file) => file !== 'logs' && file !== 'metrics').sort();
     assert.deepEqual(files, names.map((name) => `${name}.json`).sort(), 'no temp or lock file left');
+    const metrics = readdirSync(path.join(box.home, 'metrics')).sort();
+    assert.deepEqual(metrics, names.map((name) => `${name}.prom`).sort(), 'no temp metrics file left');
     for (const name of names) {
       const record = JSON.parse(readFileSync(path.join(box.home, `${name}.json`), 'utf8')) as { name: string; status: string };
       assert.equal(record.name, name);

@@ -146,7 +146,8 @@ describe('named apps: start by name, restart of a stopped app, delete', () => {
     assert.match((await box.run(['list'])).stdout, /^no apps/);
     assert.equal((await box.run(['delete', 'all'])).stdout, 'no apps to delete\n');
     assert.equal((await box.run(['stop', 'all'])).stdout, 'no apps to stop\n');
-    assert.deepEqual(readdirSync(box.home), ['logs'], 'no record or lock file left');
+    assert.deepEqual(readdirSync(box.home).sort(), ['logs', 'metrics'], 'no record or lock file left');
+    assert.deepEqual(readdirSync(path.join(box.home, 'metrics')), [], 'the metrics of deleted apps are gone');
     assert.deepEqual(box.processes(), []);
   });
 

@@ -112,8 +112,8 @@ test('no shell: the child is the command itself, a direct child of the host, wit
 });
 
 test('spawnWith cannot turn a shell on', () => {
-  assert.throws(() => new Monitor(['/bin/true'], { spawnWith: { shell: true } as MonitorOptions['spawnWith'] }), { code: 'INVALID_OPTION' });
-  assert.throws(() => new Monitor(['/bin/true'], { spawnWith: { shell: '/bin/sh' } as MonitorOptions['spawnWith'] }), { code: 'INVALID_OPTION' });
+  assert.throws(() => new Monitor(['/bin/true'], { spawnWith: { shell: true } as unknown as MonitorOptions['spawnWith'] }), { code: 'INVALID_OPTION' });
+  assert.throws(() => new Monitor(['/bin/true'], { spawnWith: { shell: '/bin/sh' } as unknown as MonitorOptions['spawnWith'] }), { code: 'INVALID_OPTION' });
 });
 
 test('a pidFile path that is a symlink to a folder is replaced, not followed into the folder', async () => {

@@ -181,3 +181,16 @@ test('ignoreRule: a dot folder above the watched one does not hide everything', 
   const rule = ignoreRule({ ignoreDotFiles: true, ignorePatterns: [], ignoredPaths: [] }, ['/home/me/.apps/site']);
   assert.equal(rule('/home/me/.apps/site/server.js'), false);
 });
+
+test('watchDelay: a longer quiet time makes two changes apart by less than it one restart', async () => {
+  const dir = tempDir();
+  const watcher = await open(settings([dir], { quietTime: 1500 }));
+  writeFileSync(path.join(dir, 'first.js'), '// 1\n');
+  await delay(QUIET_TIME * 2); // past the default quiet time, well within this one
+  writeFileSync(path.join(dir, 'second.js'), '// 2\n');
+  await watcher.next();
+  assert.match(watcher.changes[0] ?? '', /first\.js$/);
+  await delay(QUIET_TIME * 3);
+  assert.equal(watcher.changes.length, 1);
+  await watcher.close();
+});

@@ -23,6 +23,6 @@ export function tempDir(prefix = 'keepalive-test-'): string {
 export function appFolder(prefix = 'keepalive-app-'): string {
   const dir = tempDir(prefix);
   mkdirSync(path.join(dir, 'node_modules'));
-  symlinkSync(root, path.join(dir, 'node_modules', 'keepalive'), 'dir');
+  symlinkSync(root, path.join(dir, 'node_modules', 'keepalive-monitor'), 'dir');
   return dir;
 }

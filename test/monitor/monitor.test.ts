@@ -277,3 +277,26 @@ test('a missing script creates no log file and truncates none; a pid file under 
   const underFile = new Monitor(fixture('idle.js'), { ...quiet, pidFile: path.join(outFile, 'app.pid') });
   assert.throws(() => underFile.start(), { code: 'LOG_PATH' });
 });
+
+test("the child is spawned at the end of start()'s tick: a stop() in that tick spawns nothing, a restart() there is the start", async () => {
+  const stopped = new Monitor(fixture('idle.js'), quiet);
+  let spawned = false;
+  stopped.on('start', () => (spawned = true));
+  stopped.start();
+  assert.equal(stopped.child, undefined);
+  const exited = nextEvent(stopped, 'exit');
+  await stopped.stop();
+  await exited;
+  assert.deepEqual([spawned, stopped.state, stopped.times], [false, 'stopped', 0]);
+
+  const restarted = new Monitor(fixture('idle.js'), quiet);
+  const starts: string[] = [];
+  restarted.on('start', () => starts.push('start'));
+  restarted.on('restart', () => starts.push('restart'));
+  const ready = nextReady(restarted);
+  restarted.start();
+  await restarted.restart();
+  const [pid] = readyPids(await ready);
+  assert.deepEqual([starts, restarted.child?.pid, restarted.times], [['start'], pid, 0]);
+  await restarted.stop();
+});

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decideRestart, rememberEnd, type RestartRules, type RunEnd } from '../../src/run/restart-policy.js';
 import { RestartHistory } from '../../src/run/restart-history.js';
+import { countedReason, formatStatus } from '../../src/vocabulary/events.js';
 
 const rules: RestartRules = {
   max: Infinity,
@@ -42,9 +43,9 @@ const cases: { name: string; rules?: Partial<RestartRules>; end?: Partial<RunEnd
   { name: 'backoff: a huge streak stays at the cap', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5, spinsInARow: 5000 }, expect: { delay: 1000 } },
   { name: 'backoff: a good run restarts at once whatever the streak', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { uptime: 5000, spinsInARow: 7 }, expect: { delay: 0, reason: 'exited' } },
   { name: 'no backoff without maxSpinSleepTime', rules: { spinSleepTime: 100 }, end: { uptime: 5, spinsInARow: 9 }, expect: { delay: 100, reason: 'spinning' } },
-  { name: 'a failing child stopped by a feature restarts with the failure as its reason', end: { failedFor: 'unhealthy' }, expect: { action: 'restart', delay: 0, reason: 'unhealthy' } },
+  { name: 'a failing child stopped by a feature restarts with the failure as its reason', end: { failedFor: 'unhealthy' }, expect: { action: 'restart', delay: 0, reason: 'unhealthy', failedFor: 'unhealthy' } },
   { name: 'a failure counts towards max like a crash', rules: { max: 2 }, end: { failedFor: 'memory-limit', pastEnds: [1] }, expect: { action: 'give-up', reason: 'max' } },
-  { name: 'a failure that was spinning backs off like a crash', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { failedFor: 'not-ready', uptime: 5, spinsInARow: 2 }, expect: { action: 'restart', delay: 400, reason: 'backoff' } },
+  { name: 'a failure that was spinning backs off like a crash', rules: { spinSleepTime: 100, maxSpinSleepTime: 1000 }, end: { failedFor: 'not-ready', uptime: 5, spinsInARow: 2 }, expect: { action: 'restart', delay: 400, reason: 'backoff', failedFor: 'not-ready' } },
   { name: 'a failure that was spinning without spinSleepTime gives up', end: { failedFor: 'not-ready', uptime: 5 }, expect: { action: 'give-up', reason: 'spinning' } },
   { name: 'a feature\'s restart (watch) is a requested restart with its own reason', rules: { max: 1, spinSleepTime: 5000 }, end: { cause: 'restart-requested', requestedFor: 'watch', uptime: 1 }, expect: { action: 'restart', delay: 0, reason: 'watch' } },
 ];
@@ -76,4 +77,15 @@ test('RestartHistory: requested restarts are not remembered and keep the spin st
   assert.deepEqual(pick(history.decide(spin, 3), ['action', 'reason']), { action: 'give-up', reason: 'max' });
   history.reset();
   assert.deepEqual(pick(history.decide(spin, 4), ['action', 'delay']), { action: 'restart', delay: 100 });
+});
+
+test('a failure restart is counted and said as the failure, also when it waits as spinning or backoff', () => {
+  const waiting = decideRestart({ ...end, failedFor: 'memory-limit', uptime: 5 }, { ...rules, spinSleepTime: 100 });
+  assert.equal(waiting.action, 'restart');
+  const event = { type: 'restarting', delay: 100, reason: 'spinning', failedFor: 'memory-limit' } as const;
+  assert.deepEqual(pick(waiting, ['reason', 'failedFor']), { reason: 'spinning', failedFor: 'memory-limit' });
+  assert.equal(countedReason(event), 'memory-limit');
+  assert.equal(formatStatus(event), 'restarting in 100 ms (spinning after memory-limit)');
+  assert.equal(countedReason({ reason: 'backoff' }), 'crash');
+  assert.equal(formatStatus({ type: 'restarting', delay: 0, reason: 'unhealthy', failedFor: 'unhealthy' }), 'restarting now (unhealthy)');
 });

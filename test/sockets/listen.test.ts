@@ -77,3 +77,15 @@ test('listen: an address in use fails start() with LISTEN naming it, before any 
   assert.equal(monitor.state, 'idle');
   taken.close();
 });
+
+test('listen: the notification pipe must stay below fd 10; too many sockets before it fail start() naming both options, and close the sockets', () => {
+  const dir = tempDir();
+  const paths = Array.from({ length: 7 }, (_, index) => path.join(dir, `s${index}.sock`));
+  const monitor = new Monitor(fixture('idle.js'), { silent: true, listen: paths, ready: 'notify' });
+  assert.throws(() => monitor.start(), {
+    code: 'INVALID_OPTION',
+    message: /^ready: 'notify' or healthCheck: heartbeat: its notify descriptor must be below 10, and would be 10 \(listen takes fds 3-9\); pass fewer listen addresses$/,
+  });
+  assert.equal(monitor.state, 'idle');
+  assert.deepEqual(paths.filter((file) => existsSync(file)), []);
+});
