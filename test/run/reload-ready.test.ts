@@ -55,3 +55,25 @@ test('reload with ready: a new child not ready within readyTimeout is a failed r
   assert.equal(seen.some((event) => event.type === 'restarting' || event.type === 'not-ready'), false);
   await monitor.stop();
 });
+
+test('reload: health checks follow the new child: one without heartbeats is restarted as unhealthy once it took over', async () => {
+  const dir = tempDir();
+  const silentFile = path.join(dir, 'no-heartbeats');
+  const monitor = new Monitor(fixture('ready-after-file.js'), {
+    ...quiet, ready: 'message', healthCheck: { heartbeat: true, timeout: 500, failureThreshold: 2 },
+    env: { READY_DELAY_FILE: path.join(dir, 'no-delay'), BEAT_UNLESS_FILE: silentFile },
+  });
+  const seen = statuses(monitor);
+  const [old] = await startReady(monitor);
+  writeFileSync(silentFile, '');
+  const unhealthy = new Promise<void>((resolve) => monitor.on('status', (event) => event.type === 'restarting' && resolve()));
+  await monitor.reload();
+  const now = monitor.child?.pid as number;
+  await unhealthy;
+  const restarting = seen.find((event) => event.type === 'restarting');
+  assert.deepEqual(restarting && 'failedFor' in restarting ? restarting.failedFor : undefined, 'unhealthy');
+  // The old child was healthy until the reload stopped it; the new one was stopped for its silence.
+  const stopped = seen.flatMap((event) => (event.type === 'stopping' ? [event.pid] : []));
+  assert.deepEqual(stopped, [old, now]);
+  await monitor.stop();
+});
