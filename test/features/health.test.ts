@@ -109,8 +109,8 @@ test('unhealthy restarts count like crashes: max, and spinning with its backoff'
   await exit;
   const restarts = seen.filter((event) => event.type === 'restarting');
   assert.deepEqual(restarts, [
-    { type: 'restarting', delay: 50, reason: 'spinning' },
-    { type: 'restarting', delay: 100, reason: 'backoff' },
+    { type: 'restarting', delay: 50, reason: 'spinning', failedFor: 'unhealthy' },
+    { type: 'restarting', delay: 100, reason: 'backoff', failedFor: 'unhealthy' },
   ]);
   assert.deepEqual(seen.at(-1), { type: 'gave-up', runs: 3, reason: 'max' });
   assert.equal(seen.filter((event) => event.type === 'health-failed').length, 3);
