@@ -16,7 +16,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const pidFile = path.join(dir, 'app.pid');
     const run = runBin(['start', '--pidFile', pidFile, fixture('cli-ready.js')]);
     const [, pid] = await run.waitFor('stdout', /ready (\d+)/);
-    assert.equal(readFileSync(pidFile, 'utf8').trim(), pid);
+    // The child writes to the terminal itself, so its line can come before keepalive (busy) has
+    // handled the spawn and written the pid file: wait for the file, then it must be this pid.
+    assert.equal((await waitForFile(pidFile, /\d+/)).trim(), pid);
     run.process.kill(signal);
     assert.deepEqual(await run.exited, { code: 0, signal: null });
     const lines = statusLines(run.stderr());

@@ -38,7 +38,16 @@ export function runBin(args: readonly string[], options: SpawnOptions & { prefix
     text.stderr += chunk;
     wake();
   });
-  const killer = setTimeout(() => child.kill('SIGKILL'), timeout);
+  const killer = setTimeout(() => {
+    // SIGTERM first, so that keepalive stops its child: a child left behind would hold the pipes,
+    // and this test file, open for ever. Then SIGKILL, and the pipes are let go of in any case.
+    child.kill('SIGTERM');
+    setTimeout(() => {
+      child.kill('SIGKILL');
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, 5000).unref();
+  }, timeout);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(killer);
