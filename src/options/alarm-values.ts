@@ -22,15 +22,3 @@ export function hookCommand(name: string, value: unknown): readonly string[] {
   }
   return [...(words as string[])];
 }
-
-/** `notifyUrl`: an http or https URL. */
-export function httpUrl(name: string, value: unknown): string {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw invalid(name, value, 'an http:// or https:// URL');
-  return value as string;
-}

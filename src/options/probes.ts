@@ -1,6 +1,6 @@
 import { KeepaliveError } from '../vocabulary/errors.js';
 import type { HealthCheckSetting, HealthProbe, HealthTiming, ReadySetting } from './types.js';
-import { invalid, milliseconds, positiveMilliseconds, showValue, splitCommand, textList } from './values.js';
+import { httpUrl, invalid, milliseconds, positiveMilliseconds, showValue, splitCommand, textList } from './values.js';
 
 // The checks of `ready` and `healthCheck`, and their one-line form for flags: `http://...`,
 // `tcp:host:port`, `message`, `notify`, `heartbeat`, `exec:./check.sh`, then `period=5s` words.
@@ -10,18 +10,6 @@ export type HealthCheck = Required<HealthTiming> & HealthProbe;
 
 export const HEALTH_DEFAULTS: Required<HealthTiming> = { initialDelay: 0, period: 10_000, timeout: 1000, failureThreshold: 3 };
 const KINDS = ['http', 'tcp', 'exec', 'heartbeat'] as const;
-
-/** An http:// or https:// URL. */
-function httpUrl(name: string, value: unknown): string {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw invalid(name, value, 'an http:// or https:// URL');
-  return value as string;
-}
 
 /** `host:port` (`[::1]:3000` for IPv6), with a port from 1 to 65535. */
 export function splitAddress(address: string): { host: string; port: number } | undefined {

@@ -4,9 +4,9 @@ import type { OptionTable, ResolvedValue } from './spec.js';
 import { cronExpression, timeZone } from './cron.js';
 import {
   argumentList, commandParser, count, environment, exitCodes, flag, logAge, logFormat, milliseconds, parseSignal, positiveMilliseconds,
-  spawnSettings, stdioSetting, text, textList, textOrList,
+  httpUrl, spawnSettings, stdioSetting, text, textList, textOrList,
 } from './values.js';
-import { hookCommand, httpUrl, memoryLimit } from './alarm-values.js';
+import { hookCommand, memoryLimit } from './alarm-values.js';
 import { listenAddresses } from './listen-address.js';
 
 /**

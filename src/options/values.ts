@@ -233,3 +233,15 @@ export function splitCommand(command: string): string[] {
 export function isNodeCommand(command: string): boolean {
   return command === process.execPath || /^node(\.exe)?$/i.test(path.basename(command));
 }
+
+/** An http:// or https:// URL (`notifyUrl`, probes). */
+export function httpUrl(name: string, value: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw invalid(name, value, 'an http:// or https:// URL');
+  return value as string;
+}
