@@ -204,9 +204,9 @@ export class Monitor extends ForeverProperties<MonitorEvents> {
     return this;
   }
 
-  /** Sends a message to the child over IPC (`fork: true`). */
+  /** Sends a message to the child over IPC (`fork: true`, or a channel a feature opened). */
   send(message: unknown): void {
-    sendToChild(this.#run?.child, this.#options.fork, message);
+    sendToChild(this.#run?.child, message);
   }
 
   /**

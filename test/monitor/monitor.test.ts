@@ -213,6 +213,24 @@ test('fork: messages both ways over IPC', async () => {
   assert.throws(() => monitor.send('late'), { code: 'NO_IPC' });
 });
 
+test("send() works over the channel ready: 'message' opened, without fork; a child without a channel is NO_IPC", async () => {
+  const monitor = new Monitor(fixture('ipc-echo.js'), { ...quiet, ready: 'message' });
+  const ready = nextEvent(monitor, 'ready');
+  monitor.start();
+  await ready;
+  const echoed = new Promise<unknown>((resolve) => monitor.on('message', (m) => m !== 'ready' && resolve(m)));
+  monitor.send({ hello: 'world' });
+  assert.deepEqual(await echoed, { echo: { hello: 'world' } });
+  await monitor.stop();
+
+  const plain = new Monitor(fixture('idle.js'), quiet);
+  const started = nextReady(plain);
+  plain.start();
+  await started;
+  assert.throws(() => plain.send('hi'), { code: 'NO_IPC', message: /no IPC channel; use fork: true/ });
+  await plain.stop();
+});
+
 test('pidFile: written atomically at each start, removed at the end, never through a symlink', async () => {
   const dir = tempDir();
   const pidFile = path.join(dir, 'app.pid');
