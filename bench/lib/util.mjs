@@ -1,6 +1,7 @@
 // Small helpers shared by the harness and the drivers: statistics, /proc readings, waiting, cleanup.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export { sleep };
@@ -101,4 +102,15 @@ export function machine() {
   const memKb = Number(/^MemTotal:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? NaN);
   const kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
   return { model, cores, memGiB: Math.round(memKb / 1024 / 1024), kernel, node: process.version };
+}
+
+/** A port free right now, for a fixture server. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }

@@ -1,10 +1,9 @@
 // 9. No connection refused: an unchanged express app under steady load (autocannon), crashed by a
 // request every second. What clients see of each crash, per system.
 import http from 'node:http';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { holdAll } from '../lib/harness.mjs';
+import { expressRounds, expressRuns } from '../lib/express-runs.mjs';
 import { median } from '../lib/util.mjs';
 import { count, millis } from '../lib/format.mjs';
 
@@ -22,15 +21,6 @@ const VARIANTS = [
 
 const CONNECTIONS = 10;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Sends GET /crash; resolves true when the request reached a server (it connected). */
 function crash(port) {
@@ -100,31 +90,12 @@ async function load(port, seconds) {
 export async function run(ctx) {
   const variants = VARIANTS.filter((variant) => ctx.systems.has(variant.system));
   const seconds = ctx.config.quick ? 5 : 15;
-  const rounds = Math.max(1, Math.min(ctx.config.runs, 3));
-  const results = new Map(variants.map((variant) => [variant, []]));
-  for (let round = 0; round < rounds; round += 1) {
-    for (const variant of variants) {
-      const port = await freePort();
-      const readyFile = ctx.run.path('ready');
-      const spec = {
-        command: [process.execPath, ctx.fixture('express-crash.cjs')],
-        env: { PORT: String(port), BENCH_READY_FILE: readyFile },
-        ...(variant.listen && { listen: port }),
-        ...(variant.pm2Cluster && { pm2Cluster: true }),
-      };
-      const { held, release } = await holdAll(ctx.run, [{ system: variant.system, task: { spec, readyFile } }]);
-      const outcome = held[0].error ? { error: held[0].error } : await load(port, seconds);
-      await release();
-      ctx.run.killAll();
-      results.get(variant).push(outcome);
-      const perCrash = (n) => (outcome.crashes ? (n / outcome.crashes).toFixed(1) : 'n/a');
-      ctx.log(
-        `  ${variant.name}: ${outcome.error ?? `${outcome.crashes} crashes, refused ${outcome.refused} (${perCrash(outcome.refused)}/crash), ` +
-          `failed ${outcome.failed} ${JSON.stringify(outcome.errors)}, unanswered ${outcome.unanswered}, ` +
-          `waited p99 ${millis(outcome.waitedP99, 0)} (${outcome.waitedCount}), p99 ${outcome.p99} ms, ${Math.round(outcome.perSecond)} req/s`}`,
-      );
-    }
-  }
+  const results = await expressRuns(ctx, variants, (variant, port) => load(port, seconds), (variant, outcome) => {
+    const perCrash = (n) => (outcome.crashes ? (n / outcome.crashes).toFixed(1) : 'n/a');
+    return `${outcome.crashes} crashes, refused ${outcome.refused} (${perCrash(outcome.refused)}/crash), ` +
+      `failed ${outcome.failed} ${JSON.stringify(outcome.errors)}, unanswered ${outcome.unanswered}, ` +
+      `waited p99 ${millis(outcome.waitedP99, 0)} (${outcome.waitedCount}), p99 ${outcome.p99} ms, ${Math.round(outcome.perSecond)} req/s`;
+  });
   const med = (variant, pick) => median(results.get(variant).filter((outcome) => !outcome.error).map(pick));
   const perCrash = (variant, pick) => med(variant, (outcome) => (outcome.crashes ? pick(outcome) / outcome.crashes : NaN));
   const rows = variants.map((variant) => {
@@ -152,7 +123,7 @@ export async function run(ctx) {
       '(autocannon retries at once, so one gap counts many times). Failed: other errors (resets of requests that were inside ' +
       'the crashing process). Unanswered: requests sent that got neither an answer nor an error (lost in a crash; ' +
       `the ${CONNECTIONS} in flight at the end are not counted). Waited p99: requests sent between a crash and the first answer ` +
-      `after it. Medians of ${rounds} round(s).`,
+      `after it. Medians of ${expressRounds(ctx)} round(s).`,
     table: {
       head: ['system', 'crashes', 'refused per crash', 'failed per crash', 'unanswered per crash', 'waited p99', 'p99 (all)', 'answers/s', 'errors'],
       rows,

@@ -1,8 +1,7 @@
 // 9. A hung server: from the moment its event loop blocks to a new child being ready, and what a
 // 1 s HTTP health check costs the watchdog.
-import { createServer } from 'node:net';
 import { driveToResult, holdAll } from '../lib/harness.mjs';
-import { cpuSecondsOf, median, rssOf, sleep } from '../lib/util.mjs';
+import { cpuSecondsOf, freePort, median, rssOf, sleep } from '../lib/util.mjs';
 import { mb, millis, verdict } from '../lib/format.mjs';
 
 export const id = 'hang';
@@ -14,17 +13,6 @@ const SYSTEMS = [
   { name: 'pm2', system: 'pm2' },
 ];
 
-/** A port free right now, for the fixture server. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function hangTask(ctx, probe) {
   const port = await freePort();

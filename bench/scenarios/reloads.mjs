@@ -1,8 +1,7 @@
 // 10. Reload without downtime: an unchanged express app under steady load (autocannon) while it is
 // reloaded (or restarted) 20 times, one after another. Failed requests, per system.
-import net from 'node:net';
 import autocannon from 'autocannon';
-import { holdAll } from '../lib/harness.mjs';
+import { expressRounds, expressRuns } from '../lib/express-runs.mjs';
 import { median } from '../lib/util.mjs';
 import { count, millis } from '../lib/format.mjs';
 
@@ -44,15 +43,6 @@ async function fetchLoad(port, over) {
   return counts;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Load until `reloads` reloads were done; what the clients saw. */
 async function underLoad(driver, port, op, reloads) {
@@ -101,31 +91,12 @@ async function underLoad(driver, port, op, reloads) {
 export async function run(ctx) {
   const variants = VARIANTS.filter((variant) => ctx.systems.has(variant.system));
   const reloads = ctx.config.quick ? 5 : 20;
-  const rounds = Math.max(1, Math.min(ctx.config.runs, 3));
-  const results = new Map(variants.map((variant) => [variant, []]));
-  for (let round = 0; round < rounds; round += 1) {
-    for (const variant of variants) {
-      const port = await freePort();
-      const readyFile = ctx.run.path('ready');
-      const spec = {
-        command: [process.execPath, ctx.fixture('express-crash.cjs')],
-        env: { PORT: String(port), BENCH_READY_FILE: readyFile },
-        ...(variant.listen && { listen: port }),
-        ...(variant.pm2Cluster && { pm2Cluster: true }),
-      };
-      const { held, release } = await holdAll(ctx.run, [{ system: variant.system, task: { spec, readyFile } }]);
-      const outcome = held[0].error ? { error: held[0].error } : await underLoad(held[0].driver, port, variant.op, reloads);
-      await release();
-      ctx.run.killAll();
-      results.get(variant).push(outcome);
-      ctx.log(
-        `  ${variant.name}: ${outcome.error ?? `failed ${outcome.failed} ${JSON.stringify(outcome.errors)}, unanswered ${outcome.unanswered}, ` +
-          `non-2xx ${outcome.non2xx}, ${count(outcome.answered)} answered; fetch: ${outcome.viaFetch.failed} failed ` +
-          `${JSON.stringify(outcome.viaFetch.errors)} of ${count(outcome.viaFetch.answered + outcome.viaFetch.failed)}; ${millis(outcome.perReload, 0)} per ${variant.op}` +
-          `${outcome.failures.length ? `, ${outcome.failures.length} ${variant.op}s failed: ${outcome.failures[0]}` : ''}`}`,
-      );
-    }
-  }
+  const results = await expressRuns(ctx, variants, (variant, port, driver) => underLoad(driver, port, variant.op, reloads), (variant, outcome) =>
+    `failed ${outcome.failed} ${JSON.stringify(outcome.errors)}, unanswered ${outcome.unanswered}, ` +
+      `non-2xx ${outcome.non2xx}, ${count(outcome.answered)} answered; fetch: ${outcome.viaFetch.failed} failed ` +
+      `${JSON.stringify(outcome.viaFetch.errors)} of ${count(outcome.viaFetch.answered + outcome.viaFetch.failed)}; ${millis(outcome.perReload, 0)} per ${variant.op}` +
+      `${outcome.failures.length ? `, ${outcome.failures.length} ${variant.op}s failed: ${outcome.failures[0]}` : ''}`,
+  );
   const med = (variant, pick) => median(results.get(variant).filter((outcome) => !outcome.error).map(pick));
   const rows = variants.map((variant) => {
     const errors = [...new Set(results.get(variant).flatMap((outcome) => (outcome.error ? [outcome.error] : outcome.failures)))];
@@ -150,7 +121,7 @@ export async function run(ctx) {
       'autocannon ignores `Connection: close`: it sends its next request on a connection the server said it would close, ' +
       'so a server that hands its connections over gracefully loses one request per connection to it, unseen by the server. ' +
       `Beside it, ${FETCH_WORKERS} loops of Node's \`fetch\` (undici, keep-alive), which honors \`Connection: close\` as browsers and proxies do. ` +
-      `Medians of ${rounds} round(s).`,
+      `Medians of ${expressRounds(ctx)} round(s).`,
     table: {
       head: ['system', 'autocannon: failed', 'autocannon: unanswered', 'autocannon: answered', 'fetch: failed', 'fetch: answered', 'time per reload', 'errors'],
       rows,

@@ -9,7 +9,6 @@ import { FLAGS, type Flag } from './flags.js';
 import { isPm2File } from './pm2-file.js';
 
 export { UsageError };
-export { flagLabel } from './flag-values.js';
 
 export type Command =
   | { readonly kind: 'help'; readonly topic: 'general' | 'start' }

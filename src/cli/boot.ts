@@ -26,12 +26,12 @@ function savedFile(home: string): string {
   return path.join(home, 'saved', 'apps.json');
 }
 
-/** `save`: the running apps (their watchdogs alive), or an error if none runs: an empty list never replaces a saved one. */
 /** `save`, `resurrect` or `startup [--user]`. */
 export function runBoot(action: 'save' | 'resurrect' | 'startup', userUnit: boolean, io: Output): number | Promise<number> {
   return action === 'save' ? runSave(io) : action === 'resurrect' ? runResurrect(io) : runStartup(userUnit, io);
 }
 
+/** `save`: the running apps (their watchdogs alive), or an error if none runs: an empty list never replaces a saved one. */
 export function runSave(io: Output): number {
   const home = homeFolder();
   const apps: SavedApp[] = [];

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { OPTIONS, showValue, splitCommand, type MonitorOptions } from '../options/options.js';
+import { showValue, splitCommand, type MonitorOptions, type OptionName } from '../options/options.js';
 import { ConfigError } from './config-error.js';
 import type { Pm2App } from './pm2-file.js';
 
@@ -30,12 +30,6 @@ export interface MappedApp {
 
 /** pm2's defaults that differ from keepalive's CLI, taken when the file is a pm2 file. */
 export const PM2_DEFAULTS = { killSignal: 'SIGINT', killTTL: 1600 } as const;
-
-/** What each option that may be missing in this version does, for the refusal. */
-const FEATURES: Readonly<Record<string, string>> = {
-  maxMemory: 'the memory limit', ready: 'readiness', readyTimeout: 'readiness', shutdownMessage: 'the shutdown message',
-  cronRestart: 'cron restarts', watchDelay: 'the watch delay',
-};
 
 /** pm2 keys keepalive does not honour, with what to do instead. */
 const REFUSED: Readonly<Record<string, string>> = {
@@ -91,10 +85,8 @@ export function mapPm2App(app: Pm2App, context: Pm2Context): MappedApp {
   const expect = (key: string, what: string): ConfigError => fail(key, `expected ${what}, got ${showValue(app[key])}`);
   const options: Draft = {};
   const keys: Record<string, string> = {};
-  const set = (key: string, option: string, value: unknown): void => {
-    if (!(option in OPTIONS)) {
-      throw fail(key, `${FEATURES[option] ?? option} (keepalive's ${option}) is not available in this version of keepalive`);
-    }
+  // A key maps onto an option of the table: one that does not exist does not compile.
+  const set = (key: string, option: OptionName, value: unknown): void => {
     options[option] = value;
     keys[option] = key;
   };

@@ -1,12 +1,11 @@
 import path from 'node:path';
-import { resolvePaths, type MonitorOptions } from '../options/options.js';
 import { deleteApp, reloadApp, restartApp, stopApp } from './control.js';
 import { readFileSync } from 'node:fs';
 import { mergeMetricsTexts } from '../output/metrics-text.js';
 import { formatTable, listApps } from './list.js';
 import { withUsage } from './usage.js';
 import { logFiles, showLogs } from './logs.js';
-import { check, defaultLogs, homeFolder, metricsFolder, isValidName, readRecord, recordNames, SCRIPT_SUFFIX, StateError, type AppRecord, type Checked } from './state.js';
+import { check, homeFolder, metricsFolder, readRecord, recordNames, StateError, type Checked } from './state.js';
 
 /** Where a command writes. */
 export interface Output {

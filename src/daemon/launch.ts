@@ -2,10 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { lockName, stopOrphan, waitUntil } from './control.js';
 import { check, ensureHome, readRecord, StateError, type AppRecord } from './state.js';
-
 import { DAEMON_ENV } from './named-options.js';
-
-export { DAEMON_ENV };
 
 /** How long a start waits for its watchdog to start the child. */
 const START_WAIT = 30_000;

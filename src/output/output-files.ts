@@ -44,8 +44,11 @@ export class OutputFiles {
     this.#json = settings.json ? new Map() : undefined;
   }
 
-  /** Opens every file, or none: a bad path throws LOG_PATH and leaves nothing open. */
-  open(truncate: boolean): void {
+  /**
+   * Opens every file, or none: a bad path throws LOG_PATH and leaves nothing open. A reopen keeps
+   * each file's rotation (its newest archive, a compression under way) and only reads the new file.
+   */
+  open(truncate: boolean, reopening = false): void {
     const opened = new Map<OutputName, number>();
     const flags = APPEND | (truncate ? constants.O_TRUNC : 0);
     try {
@@ -60,14 +63,21 @@ export class OutputFiles {
       new Set(opened.values()).forEach((fd) => closeSync(fd));
       throw error;
     }
+    const kept = reopening ? new Map(this.#rotating) : undefined;
     this.close();
     opened.forEach((fd, name) => this.#fds.set(name, fd));
-    if (this.#rotation) this.#startRotation(this.#rotation);
+    if (this.#rotation) this.#startRotation(this.#rotation, kept);
   }
 
-  #startRotation(settings: RotationSettings): void {
+  #startRotation(settings: RotationSettings, kept: ReadonlyMap<OutputName, RotatingFile> | undefined): void {
     for (const [name, fd] of this.#fds) {
       const file = this.#paths[name] as string;
+      const before = kept?.get(name);
+      if (before) {
+        this.#rotating.set(name, before);
+        this.#resync(name, before);
+        continue;
+      }
       const shared = [...this.#rotating].find(([other]) => this.#paths[other] === file)?.[1];
       const rotating = shared ?? new RotatingFile(file, settings, (error) => this.#failed(file, error));
       if (!shared) this.#opened(file, rotating, fd);
@@ -80,7 +90,7 @@ export class OutputFiles {
    * which, by path; `held` are those the child holds itself, which do not move with it.
    */
   reopen(held: readonly OutputName[]): Extract<StatusEvent, { type: 'logs-reopened' }> {
-    if (this.#fds.size > 0) this.open(false);
+    if (this.#fds.size > 0) this.open(false, true);
     // One path once, when two names share it.
     const paths = (names: readonly OutputName[]): string[] => [...new Set(names.map((name) => this.#paths[name] as string))];
     return { type: 'logs-reopened', reopened: paths([...this.#fds.keys()]), held: paths(held) };

@@ -97,6 +97,8 @@ function relatedEntries(pid: number): ProcessEntry[] {
 
 /** Sums what the tree of `pid` uses; undefined when nothing of it is alive. A table, if given, is used as read. */
 export function treeUsage(pid: number, given?: readonly ProcessEntry[]): TreeUsage | undefined {
+  // Without /proc (macOS), nothing to measure: metrics then say nothing of memory, never throw.
+  if (given === undefined && !canMeasureProcesses()) return undefined;
   const table = given ?? relatedEntries(pid);
   const tree = treeOf(pid, table);
   if (tree.length === 0) return undefined;

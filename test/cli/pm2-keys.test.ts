@@ -6,7 +6,6 @@ import { parseArgs } from '../../src/cli/args.js';
 import { ConfigError } from '../../src/cli/config-error.js';
 import { isPm2File } from '../../src/cli/pm2-file.js';
 import { mapPm2App, PM2_DEFAULTS } from '../../src/cli/pm2-keys.js';
-import { OPTIONS } from '../../src/options/options.js';
 import { tempDir } from '../helpers/paths.js';
 
 const folder = '/srv/app';
@@ -83,7 +82,7 @@ describe('pm2 keys: each mapped key sets its option', () => {
     assert.deepEqual(map({ script: './bin/server', interpreter: 'none' }).script, ['/srv/app/bin/server']);
   });
 
-  it('the pm2 keys of features this version may lack: mapped when the option exists, else refused naming the key', () => {
+  it('the pm2 keys of memory, readiness, shutdown and watch delay map onto their options', () => {
     const cases: [Record<string, unknown>, string, unknown][] = [
       [{ max_memory_restart: 1_073_741_824 }, 'maxMemory', '1073741824B'],
       [{ max_memory_restart: '1073741824' }, 'maxMemory', '1073741824B'],
@@ -95,11 +94,7 @@ describe('pm2 keys: each mapped key sets its option', () => {
     ];
     for (const [app, option, value] of cases) {
       const key = Object.keys(app)[0] as string;
-      if (option in OPTIONS) {
-        assert.deepEqual((map(app).options as Record<string, unknown>)[option], value, key);
-      } else {
-        refusal(app, new RegExp(`app "api": ${key}: .*\\(keepalive's ${option}\\) is not available in this version of keepalive$`));
-      }
+      assert.deepEqual((map(app).options as Record<string, unknown>)[option], value, key);
     }
   });
 });

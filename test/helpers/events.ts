@@ -17,7 +17,7 @@ export function nextReady(monitor: Monitor, stream: 'stdout' | 'stderr' = 'stdou
 }
 
 /** Resolves when the monitor emits `event` (once). */
-export function nextEvent(monitor: Monitor, event: 'exit' | 'start' | 'restart' | 'stop' | 'exit:code' | 'ready'): Promise<unknown[]> {
+export function nextEvent(monitor: Monitor, event: 'exit' | 'start' | 'restart' | 'stop' | 'exit:code'): Promise<unknown[]> {
   return new Promise((resolve) => monitor.once(event, (...args: unknown[]) => resolve(args)));
 }
 

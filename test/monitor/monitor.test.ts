@@ -200,29 +200,22 @@ test('env is merged over process.env, hideEnv removes variables, args pass liter
   assert.equal(existsSync(path.join(dir, 'pwned')), false, 'no shell ever ran');
 });
 
-test('fork: messages both ways over IPC', async () => {
-  const monitor = new Monitor(fixture('ipc-echo.js'), { ...quiet, fork: true });
-  const messages: unknown[] = [];
-  const ready = new Promise<void>((resolve) => monitor.on('message', (m) => (messages.push(m), m === 'ready' && resolve())));
-  monitor.start();
-  await ready;
-  const echoed = new Promise<unknown>((resolve) => monitor.on('message', (m) => m !== 'ready' && resolve(m)));
-  monitor.send({ hello: 'world' });
-  assert.deepEqual(await echoed, { echo: { hello: 'world' } });
-  await monitor.stop();
-  assert.throws(() => monitor.send('late'), { code: 'NO_IPC' });
-});
+// The channel fork opens, and the one ready: 'message' opens without fork: send() and 'message' work over both.
+for (const [name, options] of [['fork', { fork: true }], ["ready: 'message'", { ready: 'message' }]] as const) {
+  test(`${name}: messages both ways over IPC; none after the stop`, async () => {
+    const monitor = new Monitor(fixture('ipc-echo.js'), { ...quiet, ...options });
+    const ready = new Promise<void>((resolve) => monitor.on('message', (m) => m === 'ready' && resolve()));
+    monitor.start();
+    await ready;
+    const echoed = new Promise<unknown>((resolve) => monitor.on('message', (m) => m !== 'ready' && resolve(m)));
+    monitor.send({ hello: 'world' });
+    assert.deepEqual(await echoed, { echo: { hello: 'world' } });
+    await monitor.stop();
+    assert.throws(() => monitor.send('late'), { code: 'NO_IPC' });
+  });
+}
 
-test("send() works over the channel ready: 'message' opened, without fork; a child without a channel is NO_IPC", async () => {
-  const monitor = new Monitor(fixture('ipc-echo.js'), { ...quiet, ready: 'message' });
-  const ready = nextEvent(monitor, 'ready');
-  monitor.start();
-  await ready;
-  const echoed = new Promise<unknown>((resolve) => monitor.on('message', (m) => m !== 'ready' && resolve(m)));
-  monitor.send({ hello: 'world' });
-  assert.deepEqual(await echoed, { echo: { hello: 'world' } });
-  await monitor.stop();
-
+test('send() to a child without an IPC channel is NO_IPC', async () => {
   const plain = new Monitor(fixture('idle.js'), quiet);
   const started = nextReady(plain);
   plain.start();

@@ -8,7 +8,7 @@ import { Monitor, type MonitorOptions } from '../../src/index.js';
 import { archivePath } from '../../src/output/archive-names.js';
 import { compressionsFinished } from '../../src/output/compress.js';
 import { runBin } from '../helpers/bin.js';
-import { nextEvent } from '../helpers/events.js';
+import { nextEvent, nextReady } from '../helpers/events.js';
 import { fixture, tempDir } from '../helpers/paths.js';
 
 const LIMIT = 64 * 1024;
@@ -126,4 +126,23 @@ test('maxLogAge: archives older than it are removed at start, read from their na
   assert.deepEqual(readdirSync(dir).filter((name) => name !== 'out.log').sort(), [path.basename(names[2] as string)]);
   await start('12h');
   assert.deepEqual(readdirSync(dir).filter((name) => name !== 'out.log').sort(), [path.basename(names[2] as string)], 'the newest stays');
+});
+
+test('a reopen (SIGHUP) only reads the new file: a compression under way is left to finish, archives are not redone', async () => {
+  const dir = tempDir();
+  const out = path.join(dir, 'out.log');
+  const monitor = new Monitor(fixture('idle.js'), { outFile: out, maxLogSize: '64K', compressLogs: true, silent: true });
+  const ready = nextReady(monitor);
+  monitor.start();
+  await ready;
+  // What a compression under way has beside its archive, and an archive queued for compression.
+  const archive = archivePath(out, Date.UTC(2026, 0, 1));
+  writeFileSync(archive, 'kept\n');
+  writeFileSync(`${archive}.gz.partial`, 'half a gzip');
+  try {
+    monitor.reopenLogs();
+    assert.deepEqual(readdirSync(dir).sort(), [path.basename(out), path.basename(archive), `${path.basename(archive)}.gz.partial`]);
+  } finally {
+    await monitor.stop();
+  }
 });
